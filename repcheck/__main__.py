@@ -1,0 +1,3 @@
+from repcheck.cli.main import main
+
+main()

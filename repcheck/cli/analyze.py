@@ -1,0 +1,1 @@
+"""`repcheck analyze` (placeholder; commands are added here)."""

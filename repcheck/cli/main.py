@@ -1,0 +1,76 @@
+"""Entry point: registers the command modules and turns errors into one-line messages."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from repcheck.errors import ExitCode, RepcheckError
+
+
+def _register_commands() -> None:
+    # Importing a command module registers its commands on the app.
+    from repcheck.cli import analyze, journal, paths, synth  # noqa: F401
+
+
+def run_cli(argv: list[str] | None = None, prog_name: str = "repcheck") -> int:
+    """Run one command and return its exit code, never raising."""
+    from typer._click import exceptions as click_exc  # vendored click in typer>=0.29
+
+    from repcheck.cli.app import app
+
+    _register_commands()
+    command = _typer_command(app)
+    try:
+        rv = command.main(args=argv, prog_name=prog_name, standalone_mode=False)
+    except RepcheckError as exc:
+        _print_error(str(exc))
+        return int(exc.exit_code)
+    except click_exc.Abort:
+        _print_error("Aborted.")
+        return int(ExitCode.INTERRUPTED)
+    except click_exc.ClickException as exc:
+        exc.show()
+        return int(ExitCode.USAGE) if isinstance(exc, click_exc.UsageError) else int(ExitCode.ERROR)
+    except click_exc.Exit as exc:
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        _print_error("Interrupted.")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # `repcheck history | head`: the reader went away; that is not an error.
+        _silence_stdout()
+        return int(ExitCode.OK)
+    except Exception as exc:  # noqa: BLE001 - the one place that stops tracebacks
+        if os.environ.get("REPCHECK_DEBUG"):
+            raise
+        _print_error(
+            f"internal error: {type(exc).__name__}: {exc} — this is a bug in RepCheck; "
+            "rerun with REPCHECK_DEBUG=1 for details and please report it"
+        )
+        return int(ExitCode.INTERNAL)
+    return int(rv) if isinstance(rv, int) else int(ExitCode.OK)
+
+
+def main() -> None:
+    sys.exit(run_cli(sys.argv[1:]))
+
+
+def _typer_command(app):
+    import typer.main
+
+    return typer.main.get_command(app)
+
+
+def _print_error(message: str) -> None:
+    message = " ".join(message.split())  # always exactly one line
+    sys.stderr.write(f"Error: {message}\n")
+    sys.stderr.flush()
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass

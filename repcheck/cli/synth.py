@@ -1,0 +1,1 @@
+"""`repcheck synth` (placeholder; commands are added here)."""
