@@ -1,0 +1,304 @@
+"""Run BlazePose over a video and return a :class:`LandmarkSeries` (cached on disk).
+
+This is the one module that imports mediapipe (and, with :mod:`repcheck.video`, OpenCV),
+always inside functions. It is the pose backend behind one small interface,
+``extract(video) -> LandmarkSeries``; another backend (the Tasks API with a user-supplied
+``.task`` model, say) would be another function with the same shape and its own
+``PoseSettings.backend`` value, and nothing downstream would change.
+
+Cache. Results are stored under ``get_paths().landmarks_cache`` as
+``<sha256 of the video>-<hash of the settings>.npz``. The key is the file's content, so a
+renamed or copied video hits the cache and an edited one misses it; changing any pose
+setting misses it too. A cache entry that cannot be read is ignored and rewritten.
+
+Parallelism. Measured here: BlazePose in VIDEO (tracking) mode takes ~20 ms a frame and
+uses one core. Long clips are therefore split into ``workers`` contiguous chunks, each
+decoded and tracked by its own process. Each chunk after the first starts
+``CHUNK_WARMUP`` frames early so its tracker has locked on by the chunk boundary; those
+warm-up frames are discarded. The calling process runs the first chunk itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from repcheck.pose.landmarks import N_LANDMARKS, LandmarkSeries
+
+#: Frames decoded and tracked before a chunk's first kept frame (about 0.5 s at 30 fps).
+CHUNK_WARMUP = 15
+#: Below this many frames one process is faster than paying for a second one to start.
+MIN_FRAMES_PER_WORKER = 120
+
+Progress = Callable[[int, int], None]  # (frames done, frames total)
+
+
+@dataclass(frozen=True)
+class PoseSettings:
+    """Everything that changes the landmarks; part of the cache key."""
+
+    backend: str = "mediapipe-solutions-pose"
+    backend_version: str = "0.10.21"
+    model_complexity: int = 1
+    smooth_landmarks: bool = False  # we filter at zero phase later; MediaPipe's is causal
+    min_detection_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    max_side: int = 1280
+
+    def key(self) -> str:
+        blob = json.dumps(asdict(self), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class ExtractStats:
+    frames: int
+    seconds: float
+    workers: int
+    from_cache: bool
+
+
+def extract(
+    video: str | Path,
+    settings: PoseSettings = PoseSettings(),
+    *,
+    workers: int | None = None,
+    use_cache: bool = True,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> LandmarkSeries:
+    """Landmarks for every frame of ``video``; from the cache when it has them."""
+    series, _ = extract_with_stats(video, settings, workers=workers, use_cache=use_cache,
+                                   cache_dir=cache_dir, progress=progress)
+    return series
+
+
+def extract_with_stats(video, settings=PoseSettings(), *, workers=None, use_cache=True,
+                       cache_dir=None, progress=None) -> tuple[LandmarkSeries, ExtractStats]:
+    from repcheck.video.decode import check_decodable_end
+    from repcheck.video.probe import probe_video
+
+    started = time.perf_counter()
+    info = probe_video(video)
+    digest = sha256_file(info.path)
+    cache_path = cache_file(digest, settings, cache_dir)
+    if use_cache and (cached := read_cache(cache_path)) is not None:
+        return cached, ExtractStats(len(cached), time.perf_counter() - started, 0, True)
+    check_decodable_end(info)
+    n_workers = choose_workers(info.frame_count, workers)
+    parts = run_chunks(info, settings, n_workers, progress)
+    series = assemble_series(parts, info, digest, settings)
+    if use_cache:
+        series.save(cache_path)
+    return series, ExtractStats(len(series), time.perf_counter() - started, n_workers, False)
+
+
+def sha256_file(path: Path, block: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        while chunk := fh.read(block):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def cache_file(digest: str, settings: PoseSettings, cache_dir: Path | None = None) -> Path:
+    if cache_dir is None:
+        from repcheck.config import get_paths
+
+        cache_dir = get_paths().landmarks_cache
+    return Path(cache_dir) / f"{digest}-{settings.key()}.npz"
+
+
+def read_cache(path: Path) -> LandmarkSeries | None:
+    if not path.is_file():
+        return None
+    try:
+        return LandmarkSeries.load(path)
+    except ValueError:
+        return None  # stale or damaged entry: recompute and overwrite
+
+
+def choose_workers(frame_count: int, requested: int | None) -> int:
+    if requested is not None:
+        return max(1, requested)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, frame_count // MIN_FRAMES_PER_WORKER))
+
+
+def chunk_bounds(frame_count: int, workers: int) -> list[tuple[int, int, int]]:
+    """``(decode_from, keep_from, stop)`` for each chunk; the last chunk runs to the end."""
+    edges = np.linspace(0, frame_count, workers + 1).round().astype(int)
+    bounds = []
+    for k in range(workers):
+        keep, stop = int(edges[k]), int(edges[k + 1])
+        bounds.append((max(0, keep - CHUNK_WARMUP), keep, stop if k < workers - 1 else -1))
+    return bounds
+
+
+def run_chunks(info, settings: PoseSettings, workers: int, progress: Progress | None):
+    """Track every chunk; chunks after the first run in child processes.
+
+    Children are plain ``python -m repcheck.pose.extract`` subprocesses rather than a
+    multiprocessing pool: ``fork`` crashes once this process has run a MediaPipe graph,
+    and ``spawn`` re-imports the caller's ``__main__`` (fatal for ``python -m repcheck``
+    and for scripts without a main guard). A child that fails is re-run here, so a
+    broken worker costs time, never results.
+    """
+    bounds = chunk_bounds(info.frame_count, workers)
+    if workers == 1:
+        return [track_chunk(info, settings, *bounds[0], progress=progress)]
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="repcheck-pose-") as tmp:
+        children = [start_child(info, settings, b, Path(tmp) / f"chunk{k}.npz")
+                    for k, b in enumerate(bounds[1:], start=1)]
+        # The first chunk runs here; its progress stands in for all chunks (same size).
+        scaled = (lambda d, t: progress(min(d * workers, t), t)) if progress else None
+        parts = [track_chunk(info, settings, *bounds[0], progress=scaled)]
+        for (proc, out), b in zip(children, bounds[1:]):
+            parts.append(collect_child(proc, out) or track_chunk(info, settings, *b))
+    return parts
+
+
+def start_child(info, settings: PoseSettings, bounds, out: Path):
+    import subprocess
+    import sys
+
+    import repcheck
+
+    job = {"video": str(info.path), "settings": asdict(settings), "bounds": list(bounds),
+           "out": str(out)}
+    env = dict(os.environ)
+    root = str(Path(repcheck.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    proc = subprocess.Popen([sys.executable, "-m", "repcheck.pose.extract", json.dumps(job)],
+                            env=env, stdout=subprocess.DEVNULL,
+                            stderr=None if os.environ.get("REPCHECK_DEBUG") else
+                            subprocess.DEVNULL)
+    return proc, out
+
+
+def collect_child(proc, out: Path) -> dict[str, np.ndarray] | None:
+    if proc.wait() != 0 or not out.is_file():
+        return None
+    with np.load(out) as data:
+        return {k: data[k] for k in data.files}
+
+
+def run_child_job(job_json: str) -> None:
+    """Entry point of a chunk worker process (see :func:`run_chunks`)."""
+    from repcheck.video.probe import probe_video
+
+    job = json.loads(job_json)
+    info = probe_video(job["video"])
+    part = track_chunk(info, PoseSettings(**job["settings"]), *job["bounds"])
+    with open(job["out"], "wb") as fh:
+        np.savez(fh, **part)
+
+
+def track_chunk(info, settings: PoseSettings, decode_from: int, keep_from: int, stop: int,
+                progress: Progress | None = None) -> dict[str, np.ndarray]:
+    """Track one person through frames ``[decode_from, stop)``; keep ``>= keep_from``."""
+    import mediapipe as mp
+
+    from repcheck.video.decode import iter_frames
+
+    w, h = info.width, info.height
+    rows: dict[str, list] = {"index": [], "times": [], "xyz": [], "vis": [], "world": []}
+    total = info.frame_count
+    with quiet_native_logs(), mp.solutions.pose.Pose(
+        static_image_mode=False,
+        model_complexity=settings.model_complexity,
+        smooth_landmarks=settings.smooth_landmarks,
+        enable_segmentation=False,
+        min_detection_confidence=settings.min_detection_confidence,
+        min_tracking_confidence=settings.min_tracking_confidence,
+    ) as pose:
+        frames = iter_frames(info.path, max_side=settings.max_side, start=decode_from,
+                             stop=None if stop < 0 else stop, info=info)
+        for frame in frames:
+            result = pose.process(frame.rgb)
+            if frame.index < keep_from:
+                continue
+            xyz, vis, world = landmarks_to_arrays(result, w, h)
+            rows["index"].append(frame.index)
+            rows["times"].append(frame.time_s)
+            rows["xyz"].append(xyz)
+            rows["vis"].append(vis)
+            rows["world"].append(world)
+            if progress and frame.index % 10 == 0:
+                progress(frame.index - keep_from + 1, total)
+    return {k: np.asarray(v) for k, v in rows.items()}
+
+
+@contextlib.contextmanager
+def quiet_native_logs():
+    """Silence the C++ INFO/WARNING lines TFLite and MediaPipe write straight to fd 2.
+
+    They are noise for users ("Created TensorFlow Lite XNNPACK delegate"); Python
+    exceptions are unaffected. ``REPCHECK_DEBUG=1`` keeps them.
+    """
+    if os.environ.get("REPCHECK_DEBUG"):
+        yield
+        return
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable fd 2 (some embedded hosts)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def landmarks_to_arrays(result, width: int, height: int):
+    """MediaPipe result -> (33x3 pixels, 33 visibility, 33x3 metres); NaN/0 if no person."""
+    if result.pose_landmarks is None:
+        nan = np.full((N_LANDMARKS, 3), np.nan, np.float32)
+        return nan, np.zeros(N_LANDMARKS, np.float32), nan.copy()
+    lms = result.pose_landmarks.landmark
+    xyz = np.array([(p.x * width, p.y * height, p.z * width) for p in lms], np.float32)
+    vis = np.array([p.visibility for p in lms], np.float32)
+    wl = result.pose_world_landmarks
+    world = (np.array([(p.x, p.y, p.z) for p in wl.landmark], np.float32) if wl is not None
+             else np.full((N_LANDMARKS, 3), np.nan, np.float32))
+    return xyz, vis, world
+
+
+def assemble_series(parts, info, digest: str, settings: PoseSettings) -> LandmarkSeries:
+    parts = [p for p in parts if len(p["index"])]
+    cat = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    times = force_increasing(cat["times"], info.fps)
+    return LandmarkSeries(times, cat["xyz"], cat["vis"], (info.width, info.height), info.fps,
+                          digest, asdict(settings), cat["world"], cat["index"])
+
+
+def force_increasing(times: np.ndarray, fps: float) -> np.ndarray:
+    """Chunk seams can repeat a timestamp; nudge any non-increasing time forward."""
+    out = np.asarray(times, np.float64).copy()
+    step = 1.0 / fps if fps > 0 else 1 / 30
+    for i in range(1, len(out)):
+        if out[i] <= out[i - 1]:
+            out[i] = out[i - 1] + step
+    return out
+
+
+if __name__ == "__main__":
+    import sys
+
+    run_child_job(sys.argv[1])

@@ -1,0 +1,1 @@
+"""Rendering: rich tables for people, versioned JSON for programs, charts (matplotlib)."""
