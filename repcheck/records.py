@@ -9,7 +9,8 @@ Definitions (documented in README.md, "Personal records"):
 * **r-rep max** (1 ≤ r ≤ 12) — the heaviest weight lifted for *at least* r reps. A set of
   5 × 150 therefore also proves a 3RM of at least 150, so rep maxes never go down as r falls.
   Only the set's own rep count is announced: a set that is not a new rep max for its own
-  count cannot be one for a smaller count either.
+  count cannot be one for a smaller count either. The 1RM equals the heaviest weight, so it
+  is announced as "heaviest".
 * **Set volume** — reps × weight of one set; **session volume** — the sum over one lift's
   sets on one calendar day.
 
@@ -184,7 +185,8 @@ def _prs_of_set(ref: SetRef, running: Bests, before: Bests, formula: str) -> lis
         out.append(NewRecord("heaviest", _fmt(ref), _prev(before.heaviest()), "heaviest"))
     if ref.reps <= TRUSTED_REPS:
         rm = running.rep_max(ref.reps)
-        if rm is None or ref.kg > rm.kg:
+        # The 1RM is the heaviest weight by definition, already reported above.
+        if ref.reps > 1 and (rm is None or ref.kg > rm.kg):
             out.append(NewRecord(f"{ref.reps}RM", _fmt(ref), _prev(before.rep_max(ref.reps)),
                                  "rep_max"))
         prev_e1 = running.best_e1rm(formula)

@@ -10,14 +10,16 @@ from repcheck.errors import ExitCode, RepcheckError
 
 def _register_commands() -> None:
     # Importing a command module registers its commands on the app.
-    from repcheck.cli import analyze, journal, paths, synth  # noqa: F401
+    from repcheck.cli import analyze, demo, journal, paths, synth  # noqa: F401
 
 
 def run_cli(argv: list[str] | None = None, prog_name: str = "repcheck") -> int:
     """Run one command and return its exit code, never raising."""
-    from typer._click import exceptions as click_exc  # vendored click in typer>=0.29
+    import typer
 
     from repcheck.cli.app import app
+
+    click_exc = _click_exceptions()
 
     _register_commands()
     command = _typer_command(app)
@@ -26,13 +28,20 @@ def run_cli(argv: list[str] | None = None, prog_name: str = "repcheck") -> int:
     except RepcheckError as exc:
         _print_error(str(exc))
         return int(exc.exit_code)
-    except click_exc.Abort:
+    except typer.Abort:
         _print_error("Aborted.")
         return int(ExitCode.INTERRUPTED)
     except click_exc.ClickException as exc:
-        exc.show()
-        return int(ExitCode.USAGE) if isinstance(exc, click_exc.UsageError) else int(ExitCode.ERROR)
-    except click_exc.Exit as exc:
+        if not exc.format_message().strip():  # `repcheck` alone: the help was shown
+            return int(ExitCode.OK)
+        if isinstance(exc, click_exc.UsageError):
+            ctx = getattr(exc, "ctx", None)
+            path = ctx.command_path if ctx is not None else prog_name
+            _print_error(f"{exc.format_message()} — see `{path} --help`")
+            return int(ExitCode.USAGE)
+        _print_error(exc.format_message())
+        return int(ExitCode.ERROR)
+    except typer.Exit as exc:
         return int(exc.exit_code)
     except KeyboardInterrupt:
         _print_error("Interrupted.")
@@ -54,6 +63,15 @@ def run_cli(argv: list[str] | None = None, prog_name: str = "repcheck") -> int:
 
 def main() -> None:
     sys.exit(run_cli(sys.argv[1:]))
+
+
+def _click_exceptions():
+    """Typer 0.29 vendors click as ``typer._click``; older releases depend on click."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - depends on the installed typer
+        from click import exceptions
+    return exceptions
 
 
 def _typer_command(app):

@@ -204,7 +204,7 @@ def history_table(summaries: list[SessionSummary], names: dict[str, str], unit: 
         sets_text = _sets_text(x.session.sets, unit)
         top = f"{weight_text(x.top.weight, unit)} × {x.top.reps}" if x.top else "–"
         row = [x.session.date, names.get(x.session.lift, x.session.lift), sets_text, top,
-               kg_text(x.e1rm_kg, shown_unit), kg_text(x.volume_kg, shown_unit, 0)]
+               kg_text(x.e1rm_kg, shown_unit), kg_text(x.volume_kg, shown_unit)]
         if show_ids:
             row.append(" ".join(s.short_id for s in x.session.sets))
         table.add_row(*row)
@@ -212,9 +212,18 @@ def history_table(summaries: list[SessionSummary], names: dict[str, str], unit: 
 
 
 def _sets_text(sets: list[LoggedSet], unit: str | None) -> str:
-    parts = []
+    """``3×5×140 kg @8, 1×150 kg``: consecutive identical sets are written once with a count."""
+    groups: list[list[LoggedSet]] = []
     for s in sets:
-        text = f"{s.reps}×{display(s.weight, unit)}"
+        if groups and _same_display(groups[-1][0], s):
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    parts = []
+    for group in groups:
+        s = group[0]
+        count = f"{len(group)}×" if len(group) > 1 else ""
+        text = f"{count}{s.reps}×{display(s.weight, unit)}"
         if s.rpe is not None:
             text += f" @{format_number(s.rpe)}"
         elif s.rir is not None:
@@ -225,7 +234,11 @@ def _sets_text(sets: list[LoggedSet], unit: str | None) -> str:
     return ", ".join(parts)
 
 
-PR_REP_COLUMNS = (1, 2, 3, 5, 8, 10)
+def _same_display(a: LoggedSet, b: LoggedSet) -> bool:
+    return (a.entry, a.warmup) == (b.entry, b.warmup) and a.weight.unit == b.weight.unit
+
+
+PR_REP_COLUMNS = (2, 3, 5, 8, 10)  # the 1RM is the "Heaviest" column
 
 
 def prs_table(table: PrTable, unit: str | None):
@@ -248,7 +261,7 @@ def prs_table(table: PrTable, unit: str | None):
         best = b.best_e1rm(table.formula)
         cells.append(kg_text(best[0], shown) if best else "–")
         vol = b.best_set_volume
-        cells.append(f"{kg_text(vol.volume, shown, 0)} ({vol.reps}×{_ref_weight(vol, unit)})"
+        cells.append(f"{kg_text(vol.volume, shown)} ({vol.reps}×{_ref_weight(vol, unit)})"
                      if vol else "–")
         out.add_row(*cells)
     return out
@@ -270,5 +283,5 @@ def stats_table(rows: list[WeekRow], names: dict[str, str], unit: str | None):
         out.add_column(col, justify="left" if col in ("Week", "Lift") else "right")
     for r in rows:
         out.add_row(r.week, names.get(r.lift, r.lift), str(r.sessions), str(r.sets), str(r.reps),
-                    kg_text(r.volume_kg, unit or "kg", 0))
+                    kg_text(r.volume_kg, unit or "kg"))
     return out

@@ -10,6 +10,7 @@ has been fsynced and survives a crash or power loss. Writers take the lock up fr
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -21,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from repcheck.errors import LockedError, StoreError
 
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = int(os.environ.get("REPCHECK_TEST_BUSY_TIMEOUT_MS", "5000"))
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
