@@ -38,6 +38,7 @@ CORE_LIFTS: tuple[Lift, ...] = (
          analyser="squat", in_total=True),
     Lift("bench", "Bench press",
          ("bp", "bench press", "benchpress", "flat bench", "bench press (barbell)",
+          "flat barbell bench press",
           "barbell bench press", "bench (barbell)"),
          analyser="bench", in_total=True),
     Lift("deadlift", "Deadlift",
@@ -46,12 +47,13 @@ CORE_LIFTS: tuple[Lift, ...] = (
          analyser="deadlift", in_total=True),
     Lift("press", "Overhead press",
          ("ohp", "overhead press", "military press", "strict press", "standing press",
+          "strict military press", "barbell military press",
           "overhead press (barbell)", "barbell overhead press", "press (barbell)"),
          analyser="press"),
 )
 CORE_KEYS = tuple(lift.key for lift in CORE_LIFTS)
 TOTAL_KEYS = tuple(lift.key for lift in CORE_LIFTS if lift.in_total)
-MAX_NAME_LENGTH = 60
+MAX_NAME_LENGTH = 100
 SUGGEST_CUTOFF = 0.6
 
 

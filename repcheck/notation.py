@@ -128,8 +128,8 @@ def _entries_from(match: re.Match[str], default_unit: str) -> list[SetEntry]:
     count = _int(match["sets"], "sets") if match["sets"] is not None else 1
     if not 1 <= count <= MAX_SETS:
         raise NotationError(f"the number of sets must be 1 to {MAX_SETS}, not {count}")
-    reps = [_check_reps(_int(r, "reps")) for r in rep_texts] * count
-    weight = _check_weight(match["weight"], match["unit"] or default_unit)
+    reps = [check_reps(_int(r, "reps")) for r in rep_texts] * count
+    weight = check_weight(match["weight"], match["unit"] or default_unit)
     rpe, rir = _effort(match)
     return [SetEntry(r, weight, rpe, rir) for r in reps]
 
@@ -140,7 +140,7 @@ def _int(text: str, what: str) -> int:
     return int(text)
 
 
-def _check_reps(reps: int) -> int:
+def check_reps(reps: int) -> int:
     if reps <= 0:
         raise NotationError("reps must be at least 1", "log a missed attempt with a note instead")
     if reps > MAX_REPS:
@@ -149,7 +149,7 @@ def _check_reps(reps: int) -> int:
     return reps
 
 
-def _check_weight(number: str, unit: str) -> Weight:
+def check_weight(number: str, unit: str) -> Weight:
     whole, _, frac = number.partition(".")
     if len(whole) > 6:
         raise NotationError(f"{number} is not a plausible weight")
