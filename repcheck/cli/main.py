@@ -10,7 +10,9 @@ from repcheck.errors import ExitCode, RepcheckError
 
 def _register_commands() -> None:
     # Importing a command module registers its commands on the app.
-    from repcheck.cli import analyze, chart, demo, journal, paths, synth, transfer  # noqa: F401
+    from repcheck.cli import (  # noqa: F401
+        analyze, chart, demo, journal, paths, sync, synth, transfer,
+    )
 
 
 def run_cli(argv: list[str] | None = None, prog_name: str = "repcheck") -> int:

@@ -150,7 +150,20 @@ class Database:
 
 
 def split_statements(sql: str) -> list[str]:
-    return [s.strip() for s in sql.split(";") if s.strip()]
+    """Split a script on ``;``, keeping ``CREATE TRIGGER … BEGIN …; END`` bodies whole."""
+    out: list[str] = []
+    pending = ""
+    for piece in sql.split(";"):
+        pending = f"{pending};{piece}" if pending else piece
+        text = pending.strip()
+        if "CREATE TRIGGER" in text.upper() and not text.upper().endswith("END"):
+            continue
+        if text:
+            out.append(text)
+        pending = ""
+    if pending.strip():
+        out.append(pending.strip())
+    return out
 
 
 def _to_pyformat(sql: str) -> str:

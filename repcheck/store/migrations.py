@@ -23,12 +23,38 @@ from repcheck.store.db import Database
 class Migration:
     name: str
     sql: str
+    sqlite_sql: str = ""  # run after ``sql`` on SQLite only
+    postgres_sql: str = ""  # run after ``sql`` on PostgreSQL only
 
 
 _SYNCED = """
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))"""
+
+def _outbox_sql(tables: tuple[str, ...]) -> str:
+    """Change capture for sync: every local insert or update of a synced row queues its id.
+
+    Rows written by the sync itself (while ``sync_suppress`` holds a row, inside the pull's
+    transaction) are not queued, so pulled changes are not echoed back.
+    """
+    parts = ["""
+        CREATE TABLE sync_outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            tbl TEXT NOT NULL,
+            row_id TEXT NOT NULL
+        );
+        CREATE TABLE sync_suppress (x INTEGER)"""]
+    for table in tables:
+        for event in ("INSERT", "UPDATE"):
+            parts.append(f"""
+        CREATE TRIGGER {table}_outbox_{event.lower()} AFTER {event} ON {table}
+        WHEN NOT EXISTS (SELECT 1 FROM sync_suppress)
+        BEGIN
+            INSERT INTO sync_outbox (tbl, row_id) VALUES ('{table}', NEW.id);
+        END""")
+    return ";".join(parts)
+
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_journal", f"""
@@ -83,6 +109,35 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX sets_working_volume ON sets (athlete_id, lift, (mass_kg * reps))
             WHERE deleted = 0 AND warmup = 0
     """),
+    Migration("0003_videos_and_sync", f"""
+        CREATE TABLE videos (
+            id TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            athlete_id TEXT REFERENCES athletes (id),
+            set_id TEXT,
+            filename TEXT NOT NULL,
+            ext TEXT NOT NULL,
+            size_bytes INTEGER NOT NULL,
+            duration_s DOUBLE PRECISION,
+            fps DOUBLE PRECISION,
+            width INTEGER,
+            height INTEGER,
+            rotation INTEGER,
+            codec TEXT,
+            analysis TEXT,{_SYNCED}
+        );
+        CREATE INDEX videos_by_hash ON videos (sha256);
+        CREATE INDEX videos_by_set ON videos (set_id);
+        ALTER TABLE athletes ADD COLUMN origin TEXT;
+        ALTER TABLE exercises ADD COLUMN origin TEXT;
+        ALTER TABLE sets ADD COLUMN origin TEXT;
+        ALTER TABLE bodyweights ADD COLUMN origin TEXT;
+        ALTER TABLE videos ADD COLUMN origin TEXT;
+        CREATE TABLE sync_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+    """, sqlite_sql=_outbox_sql(("athletes", "exercises", "sets", "bodyweights", "videos"))),
 )
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -120,6 +175,9 @@ def migrate(db: Database, upto: str | None = None) -> list[str]:
                 continue
             db.execute(_LEDGER)
             db.script(migration.sql)
+            extra = migration.sqlite_sql if db.dialect == "sqlite" else migration.postgres_sql
+            if extra:
+                db.script(extra)
             db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (:n, :t)",
                        {"n": migration.name, "t": iso(utcnow())})
         names.append(migration.name)
