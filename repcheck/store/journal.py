@@ -432,3 +432,60 @@ def edit_set(db: Database, athlete_id: str, ref: str, *, entry: SetEntry | None 
     if row is None:  # pragma: no cover - the row was just updated inside this transaction
         raise StoreError("the edited set vanished")
     return old, _set_from_row(row)
+
+
+# -- charts: per-day aggregates ------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DayAggregate:
+    """One lift, one session day, one rep count, over working sets (warm-ups excluded).
+
+    ``top_kg`` is the heaviest mass lifted for exactly ``reps`` reps that day, ``sets`` how
+    many sets had that rep count and ``volume_kg`` their summed ``mass_kg × reps``. Every
+    e1RM formula rises with the weight, so a day's best e1RM, top set, volume and rep total
+    all follow from these rows without loading the sets one by one.
+    """
+
+    lift: str
+    session_date: str
+    reps: int
+    top_kg: float
+    sets: int
+    volume_kg: float
+
+
+def daily_aggregates(db: Database, athlete_id: str, lifts: list[str] | None = None,
+                     since: date | None = None, until: date | None = None
+                     ) -> list[DayAggregate]:
+    """Working sets grouped by (lift, session day, reps), oldest day first, for charts.
+
+    One grouped query: 100,000 sets come back as about 20,000 rows. Portable SQL (SQLite
+    and PostgreSQL); the lift list becomes one named parameter per lift.
+    """
+    where = ["athlete_id = :a", "deleted = 0", "warmup = 0"]
+    params: dict[str, Any] = {"a": athlete_id}
+    if lifts:
+        names = [f"lift{i}" for i in range(len(lifts))]
+        where.append(f"lift IN ({', '.join(':' + n for n in names)})")
+        params.update(zip(names, lifts, strict=True))
+    if since:
+        where.append("session_date >= :since")
+        params["since"] = since.isoformat()
+    if until:
+        where.append("session_date <= :until")
+        params["until"] = until.isoformat()
+    rows = db.all("SELECT lift, session_date, reps, MAX(mass_kg) AS top_kg, COUNT(*) AS n, "
+                  "SUM(mass_kg * reps) AS volume_kg FROM sets WHERE "
+                  f"{' AND '.join(where)} GROUP BY lift, session_date, reps "
+                  "ORDER BY lift, session_date, reps", params)
+    return [DayAggregate(r["lift"], r["session_date"], int(r["reps"]), float(r["top_kg"]),
+                         int(r["n"]), float(r["volume_kg"])) for r in rows]
+
+
+def last_set(db: Database, athlete_id: str, lift: str) -> LoggedSet:
+    """The most recently performed working set of ``lift``."""
+    row = db.one(f"SELECT {_SET_COLUMNS} FROM sets WHERE athlete_id = :a AND lift = :l AND "
+                 "deleted = 0 ORDER BY performed_at DESC, created_at DESC, seq DESC LIMIT 1",
+                 {"a": athlete_id, "l": lift})
+    if row is None:
+        raise NotFoundError(f"no {lift} set to link to", "log the set first, or give --set ID")
+    return _set_from_row(row)
