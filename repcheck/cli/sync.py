@@ -93,3 +93,85 @@ def setup_database(
                f"  CREATE ROLE alice LOGIN PASSWORD '…' IN ROLE {role};")
 
 
+
+
+@app.command(rich_help_panel="Sync")
+def plan(
+    bitrate: Annotated[float | None, typer.Option(
+        help="Video bitrate in MB/s (default: from your library, else 1.25).")] = None,
+    seconds: Annotated[float | None, typer.Option(
+        help="Average clip length in s (default: from your library, else 30).")] = None,
+    videos_per_month: Annotated[float | None, typer.Option(
+        "--videos-per-month", help="Videos per user per month (default: from your journal, "
+                                   "else 12).")] = None,
+    uplink_median: Annotated[float, typer.Option(help="Median upload speed, Mbit/s.")] = 10.0,
+    uplink_spread: Annotated[float, typer.Option(
+        help="Geometric spread of upload speeds (1 = everyone the same).")] = 2.5,
+    users: Annotated[list[int] | None, typer.Option(
+        "--users", help="User counts to plan for (repeatable).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Storage, ingest and upload-time estimates for 1k, 100k and 1M users.
+
+    Example: repcheck plan · repcheck plan --bitrate 2 --seconds 45 --users 5000
+    """
+    import json
+
+    from repcheck.errors import InputError
+    from repcheck.sync.capacity import PERCENTILES, Inputs, plan_for
+
+    measured = _library_averages()
+    inputs = Inputs(
+        bitrate_mbps=bitrate if bitrate is not None else measured.get("bitrate", 1.25),
+        seconds=seconds if seconds is not None else measured.get("seconds", 30.0),
+        videos_per_user_month=videos_per_month if videos_per_month is not None
+        else measured.get("per_month", 12.0),
+        uplink_median_mbps=uplink_median, uplink_spread=uplink_spread)
+    if min(inputs.bitrate_mbps, inputs.seconds, inputs.videos_per_user_month) <= 0:
+        raise InputError("bitrate, seconds and videos per month must be positive")
+    try:
+        rows = [plan_for(inputs, n) for n in (users or [1_000, 100_000, 1_000_000])]
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if as_json:
+        typer.echo(json.dumps({"version": 1, "inputs": {
+            "bitrate_MBps": inputs.bitrate_mbps, "seconds": inputs.seconds,
+            "size_MB": inputs.size_mb, "videos_per_user_month": inputs.videos_per_user_month,
+            "uplink_median_Mbps": uplink_median, "uplink_spread": uplink_spread,
+            "from_journal": sorted(measured)},
+            "rows": [{"users": r.users, "storage_GB_month": r.storage_gb_month,
+                      "ingest_avg_MBps": r.ingest_avg_mbs, "ingest_peak_MBps": r.ingest_peak_mbs,
+                      "upload_s": {f"p{p}": s for p, s in r.upload_s.items()}} for r in rows]},
+            indent=2))
+        return
+    source = f" (from your journal: {', '.join(sorted(measured))})" if measured else ""
+    typer.echo(f"Clip: {inputs.size_mb:.1f} MB ({inputs.bitrate_mbps:g} MB/s × "
+               f"{inputs.seconds:g} s), {inputs.videos_per_user_month:g} videos per user per "
+               f"month{source}")
+    header = (f"{'users':>10} {'storage GB/month':>17} {'avg MB/s':>9} {'peak MB/s':>10} "
+              + " ".join(f"{'upload p' + str(p):>11}" for p in PERCENTILES))
+    typer.echo(header)
+    for r in rows:
+        typer.echo(f"{r.users:>10,} {r.storage_gb_month:>17,.1f} {r.ingest_avg_mbs:>9.3f} "
+                   f"{r.ingest_peak_mbs:>10.3f} "
+                   + " ".join(f"{r.upload_s[p]:>10.1f}s" for p in PERCENTILES))
+
+
+def _library_averages() -> dict[str, float]:
+    """Average bitrate, length and videos per month from the local library, when known."""
+    from repcheck.cli.journal import journal
+
+    try:
+        with journal() as db, db.read():
+            row = db.one("SELECT COUNT(*) AS n, SUM(size_bytes) AS b, SUM(duration_s) AS s, "
+                         "MIN(created_at) AS first FROM videos WHERE deleted = 0 "
+                         "AND duration_s > 0")
+    except Exception:  # noqa: BLE001 - planning works without a journal
+        return {}
+    if not row or not row["n"]:
+        return {}
+    from repcheck.ids import parse_iso, utcnow
+
+    months = max((utcnow() - parse_iso(row["first"])).days / 30.0, 1.0)
+    return {"bitrate": row["b"] / 1e6 / row["s"], "seconds": row["s"] / row["n"],
+            "per_month": row["n"] / months}
