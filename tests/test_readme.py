@@ -34,3 +34,10 @@ def test_readme_opens_with_install_and_test_commands():
     assert blocks[2].split("```")[0].strip() == "bash tests/run.sh"
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert "bash tests/run.sh" in ci
+
+
+def test_version_and_bare_command(cli):
+    from repcheck import __version__
+
+    assert cli.ok("--version").out.strip() == f"repcheck {__version__}"
+    assert "Usage" in cli.ok().out

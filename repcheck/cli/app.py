@@ -9,7 +9,7 @@ import typer
 app = typer.Typer(
     name="repcheck",
     help="Training journal and offline video form checks for barbell lifters.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -27,6 +27,7 @@ options = GlobalOptions()
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     db: Annotated[
         str | None,
         typer.Option(
@@ -44,6 +45,9 @@ def root(
         from repcheck import __version__
 
         typer.echo(f"repcheck {__version__}")
+        raise typer.Exit(0)
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
         raise typer.Exit(0)
     options.database_url = db
 
