@@ -190,3 +190,12 @@ def test_display_unit_setting(jcli):
     s = jcli.ok("history", "--json").json()["sessions"][0]["sets"][0]
     assert (s["weight"], s["unit"]) == ("225", "lb")
     assert "102.06 kg" in jcli.ok("history", "--unit", "kg").out
+
+
+def test_names_that_look_like_markup_are_printed_literally(jcli):
+    r = jcli.ok("log", "lunge [/b]", "5x60", "--new", "--athlete", "Bob [/x]")
+    assert "lunge [/b]" in r.out and "Bob [/x]" in r.out
+    assert "lunge [/b]" in jcli.ok("history", "--athlete", "Bob [/x]").out
+    assert "lunge [/b]" in jcli.ok("prs", "--athlete", "Bob [/x]").out
+    assert "Bob [/x]" in jcli.ok("athletes").out
+    assert "lunge [/b]" in jcli.ok("lifts").out

@@ -134,11 +134,14 @@ def _parse_bodyweight(text: str, default_unit: str):
 def _print_logged(result, lift_name: str) -> None:
     from repcheck.notation import format_sets
 
+    from repcheck.report.journal import esc
+
     out = console()
     kind = "warm-up " if result.sets[0].warmup else ""
-    who = "" if result.athlete.key == "me" else f" for {result.athlete.name}"
+    who = "" if result.athlete.key == "me" else f" for {esc(result.athlete.name)}"
     if result.new_athlete and result.athlete.key != "me":
-        out.print(f"New athlete: {result.athlete.name}")
+        out.print(f"New athlete: {esc(result.athlete.name)}")
+    lift_name = esc(lift_name)
     out.print(f"Logged {kind}{lift_name.lower()}{who} on {result.sets[0].session_date}: "
               f"{format_sets([s.entry for s in result.sets])}  "
               f"[dim](id {' '.join(s.short_id for s in result.sets)})[/dim]")
@@ -246,7 +249,8 @@ def prs(
         elif bw is None:
             line += "   (log --bodyweight to see DOTS)"
         elif who.sex is None:
-            line += f"   (run `repcheck athletes set {who.name!r} --sex m|f` to see DOTS)"
+            line += view.esc(f"   (run `repcheck athletes set {who.name!r} --sex m|f` to "
+                             "see DOTS)")
         out.print(line)
 
 
@@ -315,7 +319,9 @@ def _report_removed(removed, names, as_json: bool, verb: str) -> None:
     if as_json:
         echo_json({"version": JSON_VERSION, "removed": [set_json(s) for s in removed]})
         return
-    lift = names.get(removed[0].lift, removed[0].lift)
+    from repcheck.report.journal import esc
+
+    lift = esc(names.get(removed[0].lift, removed[0].lift))
     console().print(f"{verb} {lift} on {removed[0].session_date}: "
                     f"{format_sets([s.entry for s in removed])}")
 
@@ -363,7 +369,7 @@ def edit(
         return
     console().print(f"Edited {new.short_id}: {old.lift} {format_entry(old.entry)} on "
                     f"{old.session_date} → {new.lift} {format_entry(new.entry)} on "
-                    f"{new.session_date}{' (warm-up)' if new.warmup else ''}")
+                    f"{new.session_date}{' (warm-up)' if new.warmup else ''}", markup=False)
 
 
 lifts_app = typer.Typer(help="List lifts and add custom exercises.", no_args_is_help=False)
@@ -392,10 +398,12 @@ def lifts_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     table.add_column("Lift")
     table.add_column("Type")
     table.add_column("Also accepted")
+    from repcheck.report.journal import esc
+
     for x in catalogue.CORE_LIFTS:
         table.add_row(x.key, "core", ", ".join(x.aliases))
     for k, n in custom:
-        table.add_row(n, "custom", k)
+        table.add_row(esc(n), "custom", esc(k))
     console().print(table)
 
 
@@ -407,7 +415,9 @@ def lifts_add(name: Annotated[str, typer.Argument(help="Exercise name, e.g. 'fro
 
     with journal() as db, db.write():
         key = j.add_exercise(db, name)
-    console().print(f"Added exercise {' '.join(name.split())!r} (key {key})")
+    from repcheck.report.journal import esc
+
+    console().print(esc(f"Added exercise {' '.join(name.split())!r} (key {key})"))
 
 
 athletes_app = typer.Typer(help="Athletes in this journal (for coaches).")
@@ -431,7 +441,7 @@ def athletes_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if not people:
         out.print("No athletes yet: the first `repcheck log` creates one.")
     for a in people:
-        out.print(f"{a.name}" + (f" ({a.sex})" if a.sex else ""))
+        out.print(f"{a.name}" + (f" ({a.sex})" if a.sex else ""), markup=False)
 
 
 @athletes_app.command("set")
@@ -445,4 +455,4 @@ def athletes_set(
     with journal() as db, db.write():
         who, _ = j.ensure_athlete(db, name)
         j.set_athlete_sex(db, who, sex.strip().lower()[:1] if sex else sex)
-    console().print(f"{who.name}: sex set to {sex}")
+    console().print(f"{who.name}: sex set to {sex}", markup=False)

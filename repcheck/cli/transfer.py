@@ -42,9 +42,11 @@ def import_cmd(
 
 
 def _print_import(report) -> None:
+    from repcheck.report.journal import esc
+
     out = console()
     verb = "Would import" if report.dry_run else "Imported"
-    out.print(f"{report.layout}: {report.source}")
+    out.print(esc(f"{report.layout}: {report.source}"))
     if report.unit_note:
         out.print(f"[yellow]Note:[/yellow] {report.unit_note}")
     out.print(f"{verb} {report.new_sets} sets ({report.warmups} warm-ups) from "
@@ -54,7 +56,7 @@ def _print_import(report) -> None:
         out.print("Core lifts: " + ", ".join(f"{k} {n}" for k, n in report.core_sets.items()))
     if report.exercises_created:
         out.print(f"New exercises ({len(report.exercises_created)}): "
-                  + ", ".join(report.exercises_created[:12])
+                  + esc(", ".join(report.exercises_created[:12]))
                   + (" …" if len(report.exercises_created) > 12 else ""))
     if report.snapped_weights:
         out.print(f"Cleaned {report.snapped_weights} weights with float artefacts "

@@ -73,7 +73,9 @@ def video_add(
     what = "Added" if created else "Already in the library:"
     link = f", linked to set {target.short_id} ({target.lift} {target.reps}×{target.weight})" \
         if target else ""
-    console().print(f"{what} {file.name} as video {row.short_id} "
+    from repcheck.report.journal import esc
+
+    console().print(f"{what} {esc(file.name)} as video {row.short_id} "
                     f"({info.duration_s:.1f} s, {info.width}×{info.height}, "
                     f"{info.size_bytes / 1e6:.1f} MB){link}")
 
@@ -101,7 +103,9 @@ def video_list(athlete: AthleteOpt = None, as_json: JsonOpt = False) -> None:
         table.add_column(col)
     for r in rows:
         verdict = (r.analysis_json() or {}).get("summary", "") if r.analysis else ""
-        table.add_row(r.short_id, r.created_at[:10], r.filename,
+        from repcheck.report.journal import esc
+
+        table.add_row(r.short_id, r.created_at[:10], esc(r.filename),
                       f"{r.duration_s or 0:.1f} s", f"{r.size_bytes / 1e6:.1f} MB",
                       r.set_id[-8:] if r.set_id else "–", str(verdict))
     out.print(table)
@@ -128,7 +132,7 @@ def video_show(video_id: Annotated[str, typer.Argument(metavar="ID")],
                          ("size", f"{row.width}×{row.height}, rotation {row.rotation}°"),
                          ("codec", row.codec), ("bytes", row.size_bytes),
                          ("set", row.set_id or "–"), ("added", row.created_at)):
-        out.print(f"{label:>9}  {value}")
+        out.print(f"{label:>9}  {value}", markup=False)
     if row.analysis:
         out.print(f" analysis  {(row.analysis_json() or {}).get('summary', 'stored')}")
 
@@ -158,4 +162,4 @@ def video_rm(
             last_user = v.remove_video(db, row)
     if last_user:
         remove_file(library_path(get_paths().videos, row.sha256, row.ext))
-    console().print(f"Removed video {row.short_id} ({row.filename})")
+    console().print(f"Removed video {row.short_id} ({row.filename})", markup=False)

@@ -189,6 +189,13 @@ def weight_text(w: Weight, unit: str | None) -> str:
     return display(w, unit)
 
 
+def esc(text: str) -> str:
+    """User text (lift, exercise and athlete names) shown literally, never as markup."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
 def history_table(summaries: list[SessionSummary], names: dict[str, str], unit: str | None,
                   show_ids: bool):
     from rich.table import Table
@@ -203,7 +210,7 @@ def history_table(summaries: list[SessionSummary], names: dict[str, str], unit: 
     for x in summaries:
         sets_text = _sets_text(x.session.sets, unit)
         top = f"{weight_text(x.top.weight, unit)} × {x.top.reps}" if x.top else "–"
-        row = [x.session.date, names.get(x.session.lift, x.session.lift), sets_text, top,
+        row = [x.session.date, esc(names.get(x.session.lift, x.session.lift)), sets_text, top,
                kg_text(x.e1rm_kg, shown_unit), kg_text(x.volume_kg, shown_unit)]
         if show_ids:
             row.append(" ".join(s.short_id for s in x.session.sets))
@@ -255,7 +262,7 @@ def prs_table(table: PrTable, unit: str | None):
     for key in table.ordered_lifts():
         b = table.bests[key]
         heaviest = b.heaviest()
-        cells = [table.names.get(key, key),
+        cells = [esc(table.names.get(key, key)),
                  f"{_ref_weight(heaviest, unit)} ({heaviest.date})" if heaviest else "–"]
         cells += [_ref_weight(b.rep_max(r), unit) for r in PR_REP_COLUMNS]
         best = b.best_e1rm(table.formula)
@@ -282,6 +289,7 @@ def stats_table(rows: list[WeekRow], names: dict[str, str], unit: str | None):
     for col in ("Week", "Lift", "Sessions", "Sets", "Reps", "Volume"):
         out.add_column(col, justify="left" if col in ("Week", "Lift") else "right")
     for r in rows:
-        out.add_row(r.week, names.get(r.lift, r.lift), str(r.sessions), str(r.sets), str(r.reps),
+        out.add_row(r.week, esc(names.get(r.lift, r.lift)), str(r.sessions), str(r.sets),
+                    str(r.reps),
                     kg_text(r.volume_kg, unit or "kg"))
     return out

@@ -133,6 +133,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE sets ADD COLUMN origin TEXT;
         ALTER TABLE bodyweights ADD COLUMN origin TEXT;
         ALTER TABLE videos ADD COLUMN origin TEXT;
+        CREATE INDEX sets_working_days ON sets (athlete_id, lift, session_date, mass_kg, reps)
+            WHERE deleted = 0 AND warmup = 0;
         CREATE TABLE sync_state (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL

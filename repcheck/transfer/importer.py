@@ -514,8 +514,4 @@ def _insert(db: Database, fresh: dict[str, Row], keys: dict[str, str],
             "rir": r.rir, "warmup": int(r.warmup), "note": r.note,
             "batch_id": r.batch_id or batch, "now": now,
         })
-    db.executemany(
-        "INSERT INTO sets (id, athlete_id, lift, performed_at, session_date, seq, reps, weight,"
-        " unit, mass_kg, rpe, rir, warmup, note, batch_id, created_at, updated_at) VALUES ("
-        ":id, :athlete_id, :lift, :performed_at, :session_date, :seq, :reps, :weight, :unit,"
-        " :mass_kg, :rpe, :rir, :warmup, :note, :batch_id, :now, :now)", params)
+    db.executemany(j.INSERT_SET_SQL, params)
