@@ -175,3 +175,53 @@ def _library_averages() -> dict[str, float]:
     months = max((utcnow() - parse_iso(row["first"])).days / 30.0, 1.0)
     return {"bitrate": row["b"] / 1e6 / row["s"], "seconds": row["s"] / row["n"],
             "per_month": row["n"] / months}
+
+
+@sync_app.command("setup-bucket")
+def setup_bucket(as_json: JsonOpt = False) -> None:
+    """Default encryption, public access block and the lifecycle rule on sync.bucket.
+
+    Example: repcheck sync setup-bucket
+    """
+    import json
+
+    from repcheck.config import get_setting
+    from repcheck.sync.run import open_blob_store
+
+    def days(key: str) -> int | None:
+        value = int(get_setting(key) or 0)
+        return value or None
+
+    store = open_blob_store()
+    try:
+        report = store.setup_bucket(transition_days=days("sync.transition-days"),
+                                    storage_class=get_setting("sync.storage-class")
+                                    or "STANDARD_IA", expire_days=days("sync.expire-days"))
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps({"version": 1, "steps": report}, indent=2))
+        return
+    for step, outcome in report.items():
+        typer.echo(f"{step}: {outcome}")
+
+
+@sync_app.command("keygen")
+def keygen(
+    path: Annotated[Path, typer.Argument(help="Where to write the new key (mode 0600).")],
+) -> None:
+    """Create a key file for client-side encryption and point sync.key-file at it.
+
+    Example: repcheck sync keygen ~/.config/repcheck/sync.key
+    """
+    from repcheck.config import set_setting
+    from repcheck.errors import InputError
+    from repcheck.sync.crypto import create_key_file
+
+    try:
+        written = create_key_file(path)
+    except FileExistsError:
+        raise InputError(f"{path} already exists", "keep it: losing the key loses the videos")
+    set_setting("sync.key-file", str(written))
+    typer.echo(f"Wrote a new key to {written} and set sync.key-file. Back it up: videos "
+               "encrypted with it cannot be read without it.")

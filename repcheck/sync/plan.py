@@ -16,11 +16,12 @@ class Plan:
     pull: dict[str, int] = field(default_factory=dict)
     upload: list[tuple[str, int]] = field(default_factory=list)  # (sha256, bytes)
     download: list[tuple[str, int]] = field(default_factory=list)
+    landmarks: int = 0  # landmark files uploaded (--keypoints-only)
 
     @property
     def empty(self) -> bool:
         return not (any(self.push.values()) or any(self.pull.values()) or self.upload
-                    or self.download)
+                    or self.download or self.landmarks)
 
     def describe(self, verb: str = "would") -> str:
         if self.empty:
@@ -35,13 +36,17 @@ class Plan:
                 size = sum(b for _, b in blobs)
                 parts.append(f"{label} {len(blobs)} video{'s' if len(blobs) != 1 else ''} "
                              f"({size / 1e6:.0f} MB)")
+        if self.landmarks:
+            parts.append(f"upload {self.landmarks} landmark file"
+                         f"{'s' if self.landmarks != 1 else ''}")
         return f"{verb} " + "; ".join(parts)
 
     def as_json(self) -> dict:
         return {"push": self.push, "pull": self.pull,
                 "upload": {"videos": len(self.upload), "bytes": sum(b for _, b in self.upload)},
                 "download": {"videos": len(self.download),
-                             "bytes": sum(b for _, b in self.download)}}
+                             "bytes": sum(b for _, b in self.download)},
+                "landmarks_uploaded": self.landmarks}
 
 
 _NOUNS = {"sets": ("set", "sets"), "athletes": ("athlete", "athletes"),

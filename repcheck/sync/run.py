@@ -129,9 +129,114 @@ def _sync(db, remote, options: SyncOptions) -> SyncResult:
         done.pull = _pull(db, remote, me)
     if options.push:
         done.push = _push(db, remote, me)
+    failures: list[str] = []
+    if _videos_wanted(options):
+        failures = _blobs(db, remote.user, options, done)
+    details = {"failures": failures} if failures else {}
+    if failures:
+        message = f"{done.describe('did')}; {len(failures)} transfer(s) failed: {failures[0]}"
+        return SyncResult(done, ExitCode.PARTIAL, message, remote.user, me, details=details)
     if done.empty:
         return SyncResult(done, ExitCode.NOTHING_TO_DO, done.describe(), remote.user, me)
     return SyncResult(done, ExitCode.OK, done.describe("did"), remote.user, me)
+
+
+def _videos_wanted(options: SyncOptions) -> bool:
+    if not get_setting("sync.bucket"):
+        return False
+    if options.keypoints_only:
+        return True
+    if options.videos is not None:
+        return options.videos
+    return (get_setting("sync.videos") or "true") == "true"
+
+
+def open_blob_store(max_rate: int | None = None):
+    """The configured bucket. Objects live at ``<prefix>/videos/<user>/<name>`` and
+    ``<prefix>/landmarks/<user>/<name>``: users are kept apart by key prefix, and one
+    lifecycle rule on ``<prefix>/videos/`` covers every user's videos."""
+    from repcheck.sync.s3 import BlobStore, S3Config
+
+    bucket = get_setting("sync.bucket") or ""
+    if not bucket.startswith("s3://"):
+        raise ConfigError("sync.bucket must look like s3://BUCKET/PREFIX")
+    cfg = S3Config.from_url(
+        bucket.rstrip("/"), endpoint_url=get_setting("sync.endpoint-url"),
+        region=get_setting("sync.region"), sse=get_setting("sync.sse") or "AES256",
+        kms_key_id=get_setting("sync.kms-key"), max_rate=max_rate)
+    key = None
+    if (get_setting("sync.encrypt") or "false") == "true":
+        from repcheck.sync.crypto import load_encryption_key
+
+        key = load_encryption_key(get_setting("sync.key-file"))
+    return BlobStore(cfg, get_paths().data_dir / "sync-state", encryption_key=key)
+
+
+def _blobs(db, user: str, options: SyncOptions, done: Plan) -> list[str]:
+    """Upload library files the bucket lacks; download the ones other devices added."""
+    from repcheck.store import videos as v
+    from repcheck.sync import local
+    from repcheck.video.library import library_path
+
+    root = get_paths().videos
+    with db.read():
+        rows = v.list_videos(db)
+        sent = {k[len("blob."):] for k in _state_keys(db, "blob.")}
+    store = open_blob_store(options.max_rate)
+    videos_kind, landmarks_kind = f"videos/{user}", f"landmarks/{user}"
+    failures: list[str] = []
+    try:
+        uploads, downloads = [], []
+        for row in rows:
+            path = library_path(root, row.sha256, row.ext)
+            if options.keypoints_only:
+                uploads += _landmark_items(store, landmarks_kind, row.sha256, sent)
+            elif path.exists() and row.sha256 not in sent:
+                uploads.append((store.key_for(row.sha256, videos_kind), path, row.sha256))
+            elif not path.exists() and options.pull and not options.keypoints_only:
+                downloads.append((store.key_for(row.sha256, videos_kind), path, row.sha256))
+        results = store.upload_many(uploads) if uploads else []
+        with db.write():
+            for item, result in zip(uploads, results, strict=True):
+                if result.ok:
+                    local.set_state(db, f"blob.{item[2]}", result.status)
+        sent_now = [(item, r) for item, r in zip(uploads, results, strict=True)
+                    if r.status == "uploaded"]
+        done.upload = [(item[2], r.size) for item, r in sent_now
+                       if item[0].startswith(videos_kind)]
+        done.landmarks = len(sent_now) - len(done.upload)
+        failures += [str(r.error) for r in results if not r.ok]
+        fetched = store.download_many(downloads) if downloads else []
+        done.download = [(item[2], r.size) for item, r in zip(downloads, fetched, strict=True)
+                         if r.ok]
+        failures += [str(r.error) for r in fetched if not r.ok and not _not_there_yet(r)]
+    finally:
+        store.close()
+    return failures
+
+
+def _state_keys(db, prefix: str) -> list[str]:
+    return [r["key"] for r in db.all("SELECT key FROM sync_state WHERE key LIKE :p",
+                                     {"p": prefix + "%"})]
+
+
+def _landmark_items(store, kind: str, video_sha: str, sent: set[str]
+                    ) -> list[tuple[str, Path, str]]:
+    """Cached landmark files of one video (``<video sha>-<settings>.npz``), by content."""
+    from repcheck.video.library import sha256_file
+
+    items = []
+    for path in sorted(get_paths().landmarks_cache.glob(f"{video_sha}-*.npz")):
+        digest = sha256_file(path)
+        if digest not in sent:
+            items.append((store.key_for(digest, kind), path, digest))
+    return items
+
+
+def _not_there_yet(result) -> bool:
+    """A video whose owner device has not uploaded it yet: not a failure of this run."""
+    code = getattr(result.error, "code", None)
+    return code in ("NoSuchKey", "404", "NotFound") or "nosuchkey" in str(result.error).lower()
 
 
 def _pull(db, remote, me: str) -> dict[str, int]:
@@ -178,5 +283,26 @@ def _dry_run(db, remote, options: SyncOptions) -> SyncResult:
         plan.push = {name: len(r) for name, r in rows.items()}
     if options.pull and remote.has_schema():
         plan.pull = {t.local: remote.count_after(t, cursors[t.local], me) for t in TABLES}
+    if _videos_wanted(options) and not options.keypoints_only:
+        plan.upload, plan.download = _video_plan(db, options)
     code = ExitCode.NOTHING_TO_DO if plan.empty else ExitCode.OK
     return SyncResult(plan, code, plan.describe(), remote.user, me or None)
+
+
+def _video_plan(db, options: SyncOptions) -> tuple[list, list]:
+    """Videos this device would upload or fetch, from local state alone (no requests)."""
+    from repcheck.store import videos as v
+    from repcheck.video.library import library_path
+
+    root = get_paths().videos
+    with db.read():
+        rows = v.list_videos(db)
+        sent = {k[len("blob."):] for k in _state_keys(db, "blob.")}
+    up, down = [], []
+    for row in rows:
+        present = library_path(root, row.sha256, row.ext).exists()
+        if options.push and present and row.sha256 not in sent:
+            up.append((row.sha256, row.size_bytes))
+        elif options.pull and not present:
+            down.append((row.sha256, row.size_bytes))
+    return up, down

@@ -218,3 +218,106 @@ def test_server_stopped_partway_keeps_both_sides_consistent(devices, shared_db, 
     assert len(a.journal()) == 1
     a.sync(), b.sync()
     assert b.journal() == a.journal()
+
+
+# -- videos through S3 (moto and Ceph RGW) -----------------------------------------------------
+def make_clip(path, seed: int):
+    import cv2
+    import numpy as np
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30, (160, 120))
+    for i in range(20):
+        img = np.full((120, 160, 3), seed * 40 % 255, np.uint8)
+        cv2.circle(img, (10 + i * 6, 60), 8, (255, 255, 255), -1)
+        writer.write(img)
+    writer.release()
+    return path
+
+
+@pytest.fixture
+def video_devices(home, capsys, tmp_path, shared_db, s3, bucket):
+    devs = [Device(capsys, tmp_path, f"v{i}", shared_db["alice"]) for i in range(2)]
+    for dev in devs:
+        dev.ok("config", "set", "sync.bucket", f"s3://{bucket}/lifters")
+        dev.ok("config", "set", "sync.endpoint-url", s3.endpoint_url)
+    return devs
+
+
+def raw_client(server):
+    """Plain boto3, to look at the bucket behind RepCheck's back."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("s3", endpoint_url=server.endpoint_url, region_name="us-east-1",
+                        aws_access_key_id=server.access_key,
+                        aws_secret_access_key=server.secret_key,
+                        config=Config(s3={"addressing_style": "path"}))
+
+
+def library(dev) -> dict[str, bytes]:
+    root = dev.home / "videos"
+    return {p.name: p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and ".incoming" not in p.parts}
+
+
+def test_videos_follow_the_lifter_to_another_device(video_devices, tmp_path, s3, bucket):
+    a, b = video_devices
+    a.ok("log", "squat", "3x140")
+    a.ok("video", "add", str(make_clip(tmp_path / "set.mp4", 1)), "--lift", "squat", "--last")
+    planned = a.sync("--dry-run")
+    assert planned["upload"]["videos"] == 1 and planned["push"]["videos"] == 1
+    first = a.sync()
+    assert first["upload"]["videos"] == 1
+    assert a.sync()["upload"]["videos"] == 0  # already there: not sent again
+    got = b.sync()
+    assert got["download"]["videos"] == 1
+    assert library(b) == library(a)
+    linked = b.ok("video", "list", "--json").json()["videos"]
+    assert linked[0]["set_id"] == a.journal()[0]["id"]
+    keys = [o["Key"] for o in raw_client(s3).list_objects_v2(Bucket=bucket).get("Contents", [])]
+    assert len(keys) == 1 and keys[0].startswith("lifters/videos/alice/")
+
+
+def test_client_side_encryption_hides_the_video(video_devices, tmp_path, s3, bucket,
+                                                monkeypatch):
+    import base64
+
+    a, b = video_devices
+    monkeypatch.setenv("REPCHECK_SYNC_KEY", base64.b64encode(b"k" * 32).decode())
+    for dev in video_devices:
+        dev.ok("config", "set", "sync.encrypt", "true")
+    clip = make_clip(tmp_path / "secret.mp4", 2)
+    a.ok("video", "add", str(clip))
+    a.sync()
+    client = raw_client(s3)
+    (obj,) = client.list_objects_v2(Bucket=bucket)["Contents"]
+    stored = client.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
+    plain = clip.read_bytes()
+    assert plain[:64] not in stored and plain[-64:] not in stored
+    import hashlib
+
+    assert hashlib.sha256(plain).hexdigest() not in obj["Key"]
+    b.sync()
+    assert library(b) == library(a)
+
+
+def test_setup_bucket_reports_each_step(video_devices, s3):
+    a, _ = video_devices
+    steps = a.ok("sync", "setup-bucket", "--json").json()["steps"]
+    assert steps["lifecycle"]["status"] in ("applied", "accepted")
+    assert steps["public_access_block"]["status"] in ("applied", "accepted", "refused")
+    assert all(v["status"] in ("applied", "accepted", "refused", "skipped", "exists",
+                               "created") for v in steps.values()), steps
+
+
+def test_keypoints_only_never_uploads_video(video_devices, tmp_path, s3, bucket):
+    a, _ = video_devices
+    added = a.ok("video", "add", str(make_clip(tmp_path / "private.mp4", 3)), "--json").json()
+    cache = a.home / "cache" / "landmarks"
+    cache.mkdir(parents=True)
+    (cache / f"{added['video']['sha256']}-pose1.npz").write_bytes(b"landmarks of this clip")
+    summary = a.sync("--keypoints-only")
+    assert summary["upload"]["videos"] == 0
+    listed = [o["Key"] for o in raw_client(s3).list_objects_v2(Bucket=bucket).get("Contents", [])]
+    assert not any("/videos/" in k for k in listed)
+    assert len([k for k in listed if k.startswith("lifters/landmarks/alice/")]) == 1
