@@ -17,25 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-#: BlazePose's 33 landmarks, in its index order.
-LANDMARK_NAMES: tuple[str, ...] = (
-    "nose",
-    "left_eye_inner", "left_eye", "left_eye_outer",
-    "right_eye_inner", "right_eye", "right_eye_outer",
-    "left_ear", "right_ear",
-    "mouth_left", "mouth_right",
-    "left_shoulder", "right_shoulder",
-    "left_elbow", "right_elbow",
-    "left_wrist", "right_wrist",
-    "left_pinky", "right_pinky",
-    "left_index", "right_index",
-    "left_thumb", "right_thumb",
-    "left_hip", "right_hip",
-    "left_knee", "right_knee",
-    "left_ankle", "right_ankle",
-    "left_heel", "right_heel",
-    "left_foot_index", "right_foot_index",
-)  # fmt: skip
+from repcheck.pose.landmarks import LANDMARK_NAMES  # BlazePose's 33, one table for all
 
 LANDMARK_INDEX: dict[str, int] = {name: i for i, name in enumerate(LANDMARK_NAMES)}
 
@@ -63,24 +45,25 @@ class Proportions:
     shoulder_width: float = 0.236  # between the shoulder joint centres
     hip_width: float = 0.100  # between the hip joint centres
     neck: float = 0.045  # shoulder line to the base of the skull
+    head_forward: float = 0.022  # head centre in front of the shoulder joint line
     head_up: float = 0.065  # head semi-axes: up, front-back, side
     head_depth: float = 0.056
     head_side: float = 0.046
     # Radii (solid build).
-    thigh_radius: float = 0.043
-    knee_radius: float = 0.029
-    calf_radius: float = 0.032
-    ankle_radius: float = 0.020
-    upper_arm_radius: float = 0.026
-    forearm_radius: float = 0.021
-    wrist_radius: float = 0.016
-    chest_half_width: float = 0.098
-    chest_half_depth: float = 0.066
+    thigh_radius: float = 0.050
+    knee_radius: float = 0.032
+    calf_radius: float = 0.036
+    ankle_radius: float = 0.021
+    upper_arm_radius: float = 0.030
+    forearm_radius: float = 0.025
+    wrist_radius: float = 0.018
+    chest_half_width: float = 0.102
+    chest_half_depth: float = 0.070
     waist_half_width: float = 0.085
     waist_half_depth: float = 0.056
     pelvis_half_width: float = 0.095
     pelvis_half_depth: float = 0.062
-    neck_radius: float = 0.030
+    neck_radius: float = 0.033
 
 
 @dataclass(frozen=True)
@@ -100,6 +83,7 @@ class BodyDims:
     shoulder_width: float
     hip_width: float
     neck: float
+    head_forward: float
     head_up: float
     head_depth: float
     head_side: float

@@ -20,8 +20,15 @@ Y = np.array([0.0, 1.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
 
 
+def cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cross product of two 3-vectors (numpy's general version is slow on tiny arrays)."""
+    return np.array(
+        [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+    )
+
+
 def unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
+    n = math.sqrt(float(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]))
     if n < 1e-12:
         raise ValueError("zero-length vector")
     return v / n
@@ -49,7 +56,7 @@ def frame_from(forward: np.ndarray, up: np.ndarray) -> np.ndarray:
     """Orthonormal body frame as columns ``[forward, left, up]``; ``up`` is kept exactly."""
     u = unit(up)
     f = unit(forward - np.dot(forward, u) * u)
-    left = np.cross(u, f)
+    left = cross(u, f)
     return np.stack([f, left, u], axis=1)
 
 
@@ -69,7 +76,7 @@ def two_bone_ik(
     h = math.sqrt(max(len1**2 - a**2, 0.0))
     side = pole - np.dot(pole, axis) * axis
     if np.linalg.norm(side) < 1e-9:  # pole along the limb: pick any perpendicular
-        side = np.cross(axis, Y if abs(axis[1]) < 0.9 else X)
+        side = cross(axis, Y if abs(axis[1]) < 0.9 else X)
     middle = root + axis * a + unit(side) * h
     return middle, end
 

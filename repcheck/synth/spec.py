@@ -29,7 +29,7 @@ that names the value and the allowed range.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 
 from repcheck.errors import InputError
 
@@ -57,6 +57,28 @@ DEFAULT_DEPTH_CM: dict[str, float | None] = {
 }
 
 
+#: Where people usually put the phone (m), per lift and per view family: "side" for views
+#: within 45 degrees of the side (side and the obliques), "end" for front and back views.
+#: The bench is filmed from low beside it, but from high up end-on, where the knees would
+#: hide the torso; a deadlift from the side is filmed from chest height, where the plates
+#: hide less of the hips.
+DEFAULT_CAMERA_HEIGHT_M: dict[tuple[str, str], float] = {
+    ("squat", "side"): 1.0,
+    ("squat", "end"): 1.0,
+    ("bench", "side"): 0.75,
+    ("bench", "end"): 1.8,
+    ("deadlift", "side"): 1.45,
+    ("deadlift", "end"): 1.1,
+    ("press", "side"): 1.1,
+    ("press", "end"): 1.1,
+}
+
+
+def view_family(azimuth_deg: float) -> str:
+    """ "side" within 45 degrees of a side view, else "end" (front or back)."""
+    return "side" if abs(math.sin(math.radians(azimuth_deg))) >= math.sin(math.pi / 4) else "end"
+
+
 @dataclass(frozen=True)
 class RepSpec:
     depth_cm: float | None = None  # None: the lift's default
@@ -82,13 +104,20 @@ class Tempo:
 class CameraSpec:
     view: str = "side"
     azimuth_deg: float | None = None  # overrides ``view``
-    height_m: float = 0.9
-    distance_m: float | None = None  # None: the closest distance at which the lifter fits
+    height_m: float | None = None  # None: the lift's usual tripod height (DEFAULT_CAMERA_HEIGHT_M)
+    distance_m: float | None = None  # None: automatic, so the scene fills ``fill`` of the frame
+    fill: float = 0.8  # share of the frame the whole clip's scene spans (automatic distance)
+    min_distance_m: float = 3.0  # automatic distance never closer: phones stand a few metres off
     fov_deg: float = 62.0  # field of view across the image's long side (phone main camera)
 
     @property
     def azimuth(self) -> float:
         return VIEWS[self.view] if self.azimuth_deg is None else float(self.azimuth_deg)
+
+    def height_for(self, lift: str) -> float:
+        if self.height_m is not None:
+            return float(self.height_m)
+        return DEFAULT_CAMERA_HEIGHT_M[(lift, view_family(self.azimuth))]
 
 
 @dataclass(frozen=True)
@@ -117,6 +146,8 @@ class ClipSpec:
     reps: tuple[RepSpec, ...] = (RepSpec(), RepSpec(), RepSpec())
     tempo: Tempo = Tempo()
     lifter_height_m: float = 1.75
+    load_kg: float = 100.0  # on the bar, bar included; decides the plates (plates.py)
+    squat_bar: str = "high"  # squat bar position: "high" (on the traps) or "low" (rear delts)
     camera: CameraSpec = CameraSpec()
     cut: CameraCut | None = None
     width: int = 480
@@ -190,6 +221,7 @@ LIMITS: dict[str, Limit] = {
         Limit("camera height", 0.1, 3.5, " m"),
         Limit("camera distance", 0.8, 30.0, " m"),
         Limit("field of view", 20.0, 120.0, " deg"),
+        Limit("fill", 0.3, 1.0),
         Limit("azimuth", -180.0, 180.0, " deg"),
         Limit("eccentric time", 0.2, 10.0, " s"),
         Limit("concentric time", 0.2, 10.0, " s"),
@@ -226,18 +258,25 @@ def validate(spec: ClipSpec) -> None:
     if len(spec.reps) > MAX_REPS:
         raise InputError(f"{len(spec.reps)} reps is too many", f"ask for at most {MAX_REPS}")
     _check_video(spec)
-    _check_camera(spec.camera, "camera")
+    _check_camera(spec.camera, "camera", spec.lift)
     _check_tempo(spec)
-    for key, value in (("brightness", spec.look.brightness), ("contrast", spec.look.contrast),
-                       ("noise", spec.look.noise), ("blur", spec.look.blur),
-                       ("warmth", spec.look.warmth)):
+    for key, value in (
+        ("brightness", spec.look.brightness),
+        ("contrast", spec.look.contrast),
+        ("noise", spec.look.noise),
+        ("blur", spec.look.blur),
+        ("warmth", spec.look.warmth),
+    ):
         LIMITS[key].check(value)
     LIMITS["lifter height"].check(spec.lifter_height_m)
-    low, high = depth_limits_cm(spec.lift, spec.lifter_height_m)
+    _check_load(spec)
+    if spec.squat_bar not in ("high", "low"):
+        raise InputError(f"unknown squat bar position {spec.squat_bar!r}", "use high or low")
+    low, high = depth_limits_cm(spec.lift, spec.lifter_height_m, spec.squat_bar)
     for i, rep in enumerate(spec.reps, start=1):
         _check_rep(spec, rep, i, low, high)
     if spec.cut is not None:
-        _check_camera(spec.cut.camera, "camera after the cut")
+        _check_camera(spec.cut.camera, "camera after the cut", spec.lift)
         duration = clip_duration_s(spec)
         if not (0.0 < spec.cut.at_s < duration):
             raise InputError(
@@ -265,12 +304,13 @@ def _check_video(spec: ClipSpec) -> None:
         )
 
 
-def _check_camera(camera: CameraSpec, where: str) -> None:
+def _check_camera(camera: CameraSpec, where: str, lift: str) -> None:
     if camera.azimuth_deg is None and camera.view not in VIEWS:
         raise InputError(f"unknown view {camera.view!r}", f"choose one of {', '.join(VIEWS)}")
     LIMITS["azimuth"].check(camera.azimuth, where)
-    LIMITS["camera height"].check(camera.height_m, where)
+    LIMITS["camera height"].check(camera.height_for(lift), where)
     LIMITS["field of view"].check(camera.fov_deg, where)
+    LIMITS["fill"].check(camera.fill, where)
     if camera.distance_m is not None:
         LIMITS["camera distance"].check(camera.distance_m, where)
 
@@ -306,14 +346,28 @@ def _check_rep(spec: ClipSpec, rep: RepSpec, number: int, low: float, high: floa
     LIMITS["soft lockout"].check(rep.soft_lockout_deg, where)
     LIMITS["uneven lockout"].check(rep.uneven_lockout_cm, where)
     if rep.hips_rise_first and spec.lift != "deadlift":
-        raise InputError(f"hips rising first is a deadlift fault ({where})",
-                         "use it with --lift deadlift")
+        raise InputError(
+            f"hips rising first is a deadlift fault ({where})", "use it with --lift deadlift"
+        )
     if rep.knee_cave_cm and spec.lift not in ("squat", "deadlift"):
-        raise InputError(f"knee cave needs a squat or deadlift ({where})",
-                         "use it with --lift squat or deadlift")
+        raise InputError(
+            f"knee cave needs a squat or deadlift ({where})", "use it with --lift squat or deadlift"
+        )
     if rep.hip_shift_cm and spec.lift not in ("squat", "deadlift"):
-        raise InputError(f"hip shift needs a squat or deadlift ({where})",
-                         "use it with --lift squat or deadlift")
+        raise InputError(
+            f"hip shift needs a squat or deadlift ({where})", "use it with --lift squat or deadlift"
+        )
+
+
+def _check_load(spec: ClipSpec) -> None:
+    from repcheck.synth.plates import outer_radius_m, plates_per_side
+
+    plates_per_side(spec.load_kg)  # raises InputError for loads no plates can make
+    if spec.lift == "deadlift" and outer_radius_m(spec.load_kg) < 0.2:
+        raise InputError(
+            f"a {spec.load_kg:g} kg deadlift has no full-size plate to lift from the floor",
+            "use at least 60 kg (one 20 kg plate a side) or bumper plates",
+        )
 
 
 def clip_duration_s(spec: ClipSpec) -> float:
@@ -324,5 +378,5 @@ def clip_duration_s(spec: ClipSpec) -> float:
 
 __all__ = [
     "LIFTS", "VIEWS", "RepSpec", "Tempo", "CameraSpec", "CameraCut", "Look", "ClipSpec",
-    "validate", "clip_duration_s", "field",
+    "validate", "clip_duration_s",
 ]  # fmt: skip
