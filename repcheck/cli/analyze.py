@@ -1,1 +1,191 @@
-"""`repcheck analyze` (placeholder; commands are added here)."""
+"""`repcheck analyze VIDEO`: rep-by-rep form feedback for one filmed set.
+
+Thin by design: parse options, call :func:`repcheck.analysis.pipeline.analyse_video`, render.
+Everything heavy (numpy, OpenCV, mediapipe) is imported inside the command body so that
+``repcheck --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from repcheck.cli.app import JsonOpt, app
+
+MAX_CUES = 6  # a short, prioritised list; the rest is in --json
+_MARK = {"pass": "✓", "fail": "✗", "warn": "!", "info": "", "not_judged": "–",
+         "cant_judge": "?"}
+_STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "info": "cyan",
+          "not_judged": "dim", "cant_judge": "magenta", "no_lift": "magenta"}
+
+
+@app.command()
+def analyze(
+    video: Annotated[Path, typer.Argument(
+        help="Video of one set (mp4, mov, m4v, avi, webm, mkv).")],
+    lift: Annotated[str, typer.Option(
+        "--lift", help="auto, squat, bench, deadlift or press.")] = "auto",
+    view: Annotated[str, typer.Option("--view", help="auto, side, front or oblique.")] = "auto",
+    height: Annotated[str | None, typer.Option(
+        "--height", help="Lifter's height (178cm, 1.78m, 5'10\") to give depth in cm.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Check the form of every rep in a video of one set.
+
+    Example: repcheck analyze squat.mp4 --height 178cm
+    """
+    from repcheck.analysis.pipeline import analyse_video, parse_height_cm
+
+    height_cm = parse_height_cm(height) if height else None
+    with progress_bar(json_out) as progress:
+        result = analyse_video(video, lift, view, height_cm, progress=progress)
+    if json_out:
+        import json
+
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    render(result)
+
+
+class progress_bar:
+    """A rich progress bar on stderr that appears once work has run for 2 s (never for
+    ``--json``). It writes to a duplicate of the stderr descriptor taken up front, because
+    pose extraction silences descriptor 2 to hide MediaPipe's native log lines."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar = None
+        self.task = None
+        self.started = None
+        self.stream = None
+
+    def __enter__(self):
+        import os
+        import sys
+        import time
+
+        self.started = time.monotonic()
+        if self.quiet:
+            return None
+        try:
+            self.stream = os.fdopen(os.dup(sys.stderr.fileno()), "w", encoding="utf-8")
+        except (OSError, ValueError, AttributeError):  # no real stderr (embedded, tests)
+            self.stream = sys.stderr
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        import time
+
+        if self.bar is None:
+            if time.monotonic() - self.started < 2.0:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("Finding the lifter"), BarColumn(),
+                                TextColumn("{task.completed}/{task.total} frames"),
+                                TimeRemainingColumn(), console=Console(file=self.stream),
+                                transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("pose", total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        import sys
+
+        if self.bar is not None:
+            self.bar.stop()
+        if self.stream is not None and self.stream is not sys.stderr:
+            self.stream.close()
+
+
+def render(result) -> None:
+    from rich.console import Console
+
+    console = Console()
+    name = Path(result.source_path or "").name
+    if result.lift.lift is None:
+        console.print(f"[bold]{name}[/]: no lift recognised")
+    else:
+        how = "detected" if not result.lift.forced else "given"
+        console.print(f"[bold]{name}[/]: {result.lift.lift} ({how}, confidence "
+                      f"{result.lift.confidence:.0%}), {result.view.view} view, "
+                      f"{result.view.facing} side to camera")
+    for w in result.warnings:
+        console.print(f"[yellow]Note:[/] {w}")
+    if result.seg.reps:
+        console.print(rep_table(result))
+    cues = [f for f in result.findings if f.verdict.value in ("fail", "warn")]
+    if cues:
+        console.print("[bold]What to work on[/]")
+        for f in cues[:MAX_CUES]:
+            console.print(f"  [{_STYLE[f.verdict.value]}]•[/] {f.cue}")
+        if len(cues) > MAX_CUES:
+            console.print(f"  [dim]… and {len(cues) - MAX_CUES} more (see --json)[/]")
+    for verdict, label in (("cant_judge", "Could not judge"),
+                           ("not_judged", "Not judged from this view")):
+        titles = sorted({f.title for f in result.findings if f.verdict.value == verdict})
+        if titles:
+            console.print(f"[dim]{label}: {', '.join(titles)}[/]")
+    verdict = result.verdict
+    console.print(f"[{_STYLE.get(verdict, 'bold')}]Verdict: {verdict.replace('_', ' ')}[/] "
+                  f"— {result.summary}")
+
+
+#: The one check per lift that gets its own column in the rep table.
+HEADLINE = {"squat": "squat.depth", "bench": "bench.pause", "deadlift": "deadlift.lockout",
+            "press": "press.lockout"}
+
+
+def rep_table(result):
+    """Rep | time | tempo | the lift's headline check | other problems, one row per rep."""
+    from rich.table import Table
+
+    headline = HEADLINE.get(result.lift.lift or "")
+    by_rep: dict[int, list] = {}
+    for f in result.findings:
+        if f.rep is not None:
+            by_rep.setdefault(f.rep, []).append(f)
+    title = next((f.title for f in result.findings if f.check == headline), "")
+    table = Table()
+    table.add_column("Rep", justify="right")
+    table.add_column("Time s", justify="right")
+    table.add_column("Down / pause / up s", justify="right")
+    if title:
+        table.add_column(title, justify="right")
+    table.add_column("Other findings")
+    for r in result.seg.reps:
+        found = by_rep.get(r.number, [])
+        head = next((f for f in found if f.check == headline), None)
+        others = [f"[{_STYLE[f.verdict.value]}]{f.title.lower()} {_MARK[f.verdict.value]}[/]"
+                  for f in found if f.check != headline and f.verdict.value in ("fail", "warn")]
+        cells = [f"{r.number}{' partial' if r.partial else ''}",
+                 f"{r.start_s:.1f}–{r.end_s:.1f}",
+                 f"{r.eccentric_s:.1f} / {r.pause_s:.1f} / {r.concentric_s:.1f}"]
+        if title:
+            cells.append(cell(head))
+        cells.append(", ".join(others) or "[green]none[/]")
+        table.add_row(*cells)
+    return table
+
+
+def cell(f) -> str:
+    if f is None:
+        return ""
+    style = _STYLE[f.verdict.value]
+    if f.value is None:
+        return f"[{style}]{f.verdict.value.replace('_', ' ')}[/]"
+    if f.unit == "% thigh":
+        value = f"{f.value:+.0f}% thigh"
+        cm = (f.extra or {}).get("margin_cm")
+        if cm is not None:
+            value = f"{cm:+.0f} cm"
+    elif f.unit == "°":
+        value = f"{f.value:.0f}°"
+    elif f.unit == "s":
+        value = f"{f.value:.2f} s"
+    else:
+        value = f"{f.value:.2f} {f.unit}"
+    return f"[{style}]{value} {_MARK[f.verdict.value]}[/]"

@@ -55,8 +55,11 @@ def side_point(series: LandmarkSeries, side: str, part: str) -> np.ndarray:
     if part == "nose":
         return series.xy(part)
     if side == "both":
-        return np.nanmean(np.stack([series.xy(f"left_{part}"), series.xy(f"right_{part}")]),
-                          axis=0)
+        both = np.stack([series.xy(f"left_{part}"), series.xy(f"right_{part}")])
+        out = np.full(both.shape[1:], np.nan)
+        seen = np.isfinite(both).any(axis=0)
+        out[seen] = np.nanmean(both[:, seen], axis=0)
+        return out
     return series.xy(f"{side}_{part}")
 
 

@@ -11,11 +11,14 @@ Cache. Results are stored under ``get_paths().landmarks_cache`` as
 renamed or copied video hits the cache and an edited one misses it; changing any pose
 setting misses it too. A cache entry that cannot be read is ignored and rewritten.
 
-Parallelism. Measured here: BlazePose in VIDEO (tracking) mode takes ~20 ms a frame and
-uses one core. Long clips are therefore split into ``workers`` contiguous chunks, each
-decoded and tracked by its own process. Each chunk after the first starts
-``CHUNK_WARMUP`` frames early so its tracker has locked on by the chunk boundary; those
-warm-up frames are discarded. The calling process runs the first chunk itself.
+Parallelism. Measured here: BlazePose in VIDEO (tracking) mode takes 12-20 ms a frame on
+one core, decoding 1080p another 2-3 ms. Clips longer than ``MIN_FRAMES_PER_WORKER``
+frames per core are split into contiguous chunks, each decoded and tracked by its own
+process (15 s of 1080p30: 7.2 s on one process, 4.9 s on two). Each chunk after the first
+starts ``CHUNK_WARMUP`` frames early so its tracker has locked on by the chunk boundary;
+those warm-up frames are discarded. The calling process runs the first chunk itself.
+Tracking state differs after the seam, so a 2-process result matches the 1-process one
+exactly before the seam and to a few pixels after it (see tests/pose/test_extract.py).
 """
 
 from __future__ import annotations
@@ -47,11 +50,16 @@ class PoseSettings:
 
     backend: str = "mediapipe-solutions-pose"
     backend_version: str = "0.10.21"
+    #: Bump when decoding changes what the model sees (rotation, scaling, frame choice).
+    decode_version: int = 1
     model_complexity: int = 1
     smooth_landmarks: bool = False  # we filter at zero phase later; MediaPipe's is causal
     min_detection_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
-    max_side: int = 1280
+    max_side: int = 1920
+    #: Clips above this rate are thinned to it (every 2nd frame of a 60 fps clip): the
+    #: analysis is tuned and tested at 30 fps, and pose time is per frame.
+    max_fps: float = 30.0
 
     def key(self) -> str:
         blob = json.dumps(asdict(self), sort_keys=True).encode()
@@ -81,9 +89,19 @@ def extract(
     return series
 
 
-def extract_with_stats(video, settings=PoseSettings(), *, workers=None, use_cache=True,
-                       cache_dir=None, progress=None) -> tuple[LandmarkSeries, ExtractStats]:
+def extract_with_stats(
+    video: str | Path,
+    settings: PoseSettings = PoseSettings(),
+    *,
+    workers: int | None = None,
+    use_cache: bool = True,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> tuple[LandmarkSeries, ExtractStats]:
+    """:func:`extract`, plus how long it took, how many processes ran and whether the
+    landmarks came from the cache (for benchmarks and tests)."""
     from repcheck.video.decode import check_decodable_end
+    from repcheck.video.library import sha256_file  # the library's content address
     from repcheck.video.probe import probe_video
 
     started = time.perf_counter()
@@ -96,17 +114,12 @@ def extract_with_stats(video, settings=PoseSettings(), *, workers=None, use_cach
     n_workers = choose_workers(info.frame_count, workers)
     parts = run_chunks(info, settings, n_workers, progress)
     series = assemble_series(parts, info, digest, settings)
-    if use_cache:
-        series.save(cache_path)
+    if use_cache and series.detected.any():  # nothing is stored for a failed analysis
+        try:
+            series.save(cache_path)
+        except OSError:
+            pass  # a read-only or full cache only costs the next run its speed
     return series, ExtractStats(len(series), time.perf_counter() - started, n_workers, False)
-
-
-def sha256_file(path: Path, block: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        while chunk := fh.read(block):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def cache_file(digest: str, settings: PoseSettings, cache_dir: Path | None = None) -> Path:
@@ -124,6 +137,13 @@ def read_cache(path: Path) -> LandmarkSeries | None:
         return LandmarkSeries.load(path)
     except ValueError:
         return None  # stale or damaged entry: recompute and overwrite
+
+
+def frame_stride(fps: float, max_fps: float) -> int:
+    """Keep every n-th frame so the rate analysed is at most ``max_fps`` (about)."""
+    if fps <= 0 or max_fps <= 0:
+        return 1
+    return max(1, int(round(fps / max_fps)))
 
 
 def choose_workers(frame_count: int, requested: int | None) -> int:
@@ -160,11 +180,17 @@ def run_chunks(info, settings: PoseSettings, workers: int, progress: Progress | 
     with tempfile.TemporaryDirectory(prefix="repcheck-pose-") as tmp:
         children = [start_child(info, settings, b, Path(tmp) / f"chunk{k}.npz")
                     for k, b in enumerate(bounds[1:], start=1)]
-        # The first chunk runs here; its progress stands in for all chunks (same size).
-        scaled = (lambda d, t: progress(min(d * workers, t), t)) if progress else None
-        parts = [track_chunk(info, settings, *bounds[0], progress=scaled)]
-        for (proc, out), b in zip(children, bounds[1:]):
-            parts.append(collect_child(proc, out) or track_chunk(info, settings, *b))
+        try:
+            # The first chunk runs here; its progress stands in for all (same size).
+            scaled = (lambda d, t: progress(min(d * workers, t), t)) if progress else None
+            parts = [track_chunk(info, settings, *bounds[0], progress=scaled)]
+            for (proc, out), b in zip(children, bounds[1:], strict=True):
+                parts.append(collect_child(proc, out) or track_chunk(info, settings, *b))
+        finally:
+            for proc, _ in children:  # Ctrl-C or an error here: stop the workers too
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
     return parts
 
 
@@ -214,6 +240,9 @@ def track_chunk(info, settings: PoseSettings, decode_from: int, keep_from: int, 
     w, h = info.width, info.height
     rows: dict[str, list] = {"index": [], "times": [], "xyz": [], "vis": [], "world": []}
     total = info.frame_count
+    # MediaPipe's C++ code logs to fd 2 at any frame (absl ignores GLOG_minloglevel), so
+    # fd 2 is silenced for the whole run. A progress display must write to its own copy
+    # of stderr (the CLI's does).
     with quiet_native_logs(), mp.solutions.pose.Pose(
         static_image_mode=False,
         model_complexity=settings.model_complexity,
@@ -223,7 +252,8 @@ def track_chunk(info, settings: PoseSettings, decode_from: int, keep_from: int, 
         min_tracking_confidence=settings.min_tracking_confidence,
     ) as pose:
         frames = iter_frames(info.path, max_side=settings.max_side, start=decode_from,
-                             stop=None if stop < 0 else stop, info=info)
+                             stop=None if stop < 0 else stop,
+                             stride=frame_stride(info.fps, settings.max_fps), info=info)
         for frame in frames:
             result = pose.process(frame.rgb)
             if frame.index < keep_from:

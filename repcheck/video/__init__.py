@@ -1,5 +1,7 @@
-"""Video files: probing (what is in the file) and decoding (upright RGB frames with real times).
+"""Video files: probing (what is in the file), decoding (upright RGB frames with real
+times) and the content-addressed library of clips.
 
-These two modules and :mod:`repcheck.pose.extract` are the only places that import OpenCV,
-and they import it inside functions so that importing the package stays cheap.
+``probe`` and ``decode`` are, with :mod:`repcheck.pose.extract`, the only modules that import
+OpenCV, always inside functions (through :func:`repcheck.video.probe.load_cv2`), so that
+importing the package stays cheap.
 """

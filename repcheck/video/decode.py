@@ -26,11 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from repcheck.errors import VideoError
-from repcheck.video.probe import VideoInfo, probe_video
+from repcheck.video.probe import VideoInfo, load_cv2, probe_video
 
-#: Long-side limit before pose estimation. BlazePose crops and resizes to 256 px itself, so
-#: 1280 loses nothing and keeps resize/colour-conversion cost of 4K input small.
-DEFAULT_MAX_SIDE = 1280
+#: Long-side limit before pose estimation. BlazePose crops and resizes to 256 px itself and
+#: its time per frame is flat in the input size (DESIGN.md), so 1080p passes untouched
+#: (resizing it would cost more than it saves: 1920->1280 took 15 ms/frame with
+#: INTER_AREA, 4 ms with INTER_LINEAR) and only larger frames (4K) are shrunk.
+DEFAULT_MAX_SIDE = 1920
 #: Where :func:`check_decodable_end` seeks, as a fraction of the promised frame count. Not
 #: 1.0: real clips promise more than they hold (kminsik/bench.mp4: 254 promised, 225
 #: decodable, because the count is derived from a longer audio track's duration).
@@ -50,36 +52,43 @@ def iter_frames(
     max_side: int = DEFAULT_MAX_SIDE,
     start: int = 0,
     stop: int | None = None,
+    stride: int = 1,
     info: VideoInfo | None = None,
 ) -> Iterator[Frame]:
     """Yield upright RGB frames ``start <= index < stop`` with their times.
 
-    Raises :class:`VideoError` if not a single frame in the range can be decoded.
+    With ``stride`` > 1 only frames whose index is a multiple of it are converted and
+    yielded (the others are still decoded, as codecs require, but skip the colour
+    conversion). Raises :class:`VideoError` if no frame in the range can be decoded.
     """
-    import cv2
-
     info = info or probe_video(path)
     cap = open_capture(info)
     try:
         if start > 0:
             seek_frame(cap, start)
-        yield from _read_frames(cap, info, max_side, start, stop)
+        yield from _read_frames(cap, info, max_side, start, stop, max(1, stride))
     finally:
         cap.release()
 
 
-def _read_frames(cap, info: VideoInfo, max_side: int, start: int, stop: int | None):
-    import cv2
+def _read_frames(cap, info: VideoInfo, max_side: int, start: int, stop: int | None,
+                 stride: int):
+    cv2 = load_cv2()
 
     step = 1.0 / info.fps if info.fps > 0 else 1 / 30
     index, last_t, produced = start, -np.inf, 0
     while stop is None or index < stop:
+        if index % stride:
+            if not cap.grab():
+                break
+            index += 1
+            continue
         ok, bgr = cap.read()
         if not ok or bgr is None:
             break
         t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
         if not np.isfinite(t) or t <= last_t:
-            t = (last_t + step) if np.isfinite(last_t) else index * step
+            t = (last_t + step * stride) if np.isfinite(last_t) else index * step
         last_t = t
         yield Frame(index, t, to_upright_rgb(bgr, info, max_side))
         index += 1
@@ -92,7 +101,7 @@ def _read_frames(cap, info: VideoInfo, max_side: int, start: int, stop: int | No
 
 def open_capture(info: VideoInfo):
     """An OpenCV capture that applies the rotation metadata."""
-    import cv2
+    cv2 = load_cv2()
 
     cap = cv2.VideoCapture(str(info.path), cv2.CAP_FFMPEG)
     if not cap.isOpened():
@@ -107,13 +116,13 @@ def seek_frame(cap, index: int) -> None:
     OpenCV's FFmpeg backend seeks to the preceding key frame and decodes forward, which
     is frame-accurate for the constant-GOP files phones write.
     """
-    import cv2
+    cv2 = load_cv2()
 
     cap.set(cv2.CAP_PROP_POS_FRAMES, index)
 
 
 def to_upright_rgb(bgr: np.ndarray, info: VideoInfo, max_side: int) -> np.ndarray:
-    import cv2
+    cv2 = load_cv2()
 
     h, w = bgr.shape[:2]
     if info.rotation in (90, 270) and (w, h) == (info.coded_width, info.coded_height) \
@@ -125,7 +134,7 @@ def to_upright_rgb(bgr: np.ndarray, info: VideoInfo, max_side: int) -> np.ndarra
     scale = max_side / max(h, w)
     if scale < 1.0:
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
+        bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_LINEAR)
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
 
@@ -135,8 +144,6 @@ def check_decodable_end(info: VideoInfo) -> None:
     One seek near the end is far cheaper than discovering the truncation after pose
     estimation has run over the whole clip.
     """
-    import cv2
-
     if info.frame_count < 2:
         return
     cap = open_capture(info)

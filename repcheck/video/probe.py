@@ -19,6 +19,7 @@ are the upright (display) size; ``coded_width/height`` are the stored size.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,12 +51,24 @@ class VideoInfo:
         return self.height > self.width
 
 
-def probe_video(path: str | Path) -> VideoInfo:
-    """Open ``path`` and describe it, or raise a one-line error saying why it is unusable."""
+def load_cv2():
+    """Import OpenCV with its own console logging silenced (errors reach users as
+    :class:`VideoError` instead of ``[ WARN:0@0.009] global cap.cpp...`` lines)."""
     import cv2
 
+    if not os.environ.get("REPCHECK_DEBUG"):
+        cv2.setLogLevel(0)  # 0 = silent (the pip wheel lacks cv2.utils.logging)
+    return cv2
+
+
+def probe_video(path: str | Path) -> VideoInfo:
+    """Open ``path`` and describe it, or raise a one-line error saying why it is unusable."""
+    cv2 = load_cv2()
     path = Path(path)
     check_file(path)
+    if sniff_container(path) is None:
+        raise VideoError(f"{path.name} is not a video RepCheck can read",
+                         f"use one of {', '.join(VIDEO_SUFFIXES)}")
     cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     try:
         if not cap.isOpened():
@@ -105,6 +118,37 @@ def validate_info(info: VideoInfo) -> None:
             f"(at most {MAX_DURATION_S / 60:.0f} minutes)",
             "trim the clip to the set you want checked",
         )
+
+
+#: Container signatures: (name, offset, magic bytes). FFmpeg happily "decodes" a text file
+#: as video (its tty demuxer), so RepCheck only hands files with one of these to it.
+SIGNATURES: tuple[tuple[str, int, bytes], ...] = (
+    *(("iso-bmff", 4, box) for box in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")),
+    ("avi", 8, b"AVI "),
+    ("matroska", 0, b"\x1a\x45\xdf\xa3"),  # mkv and webm
+    ("mpeg-ps", 0, b"\x00\x00\x01\xba"),
+    ("mpeg-ts", 0, b"\x47"),
+    ("flv", 0, b"FLV"),
+    ("asf", 0, b"\x30\x26\xb2\x75"),
+)
+
+
+def sniff_container(path: Path) -> str | None:
+    """The container family named by the file's first bytes, or None if none matches."""
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    for name, offset, magic in SIGNATURES:
+        if head[offset:offset + len(magic)] == magic:
+            if name == "mpeg-ts" and not _ts_sync(path):
+                continue
+            return name
+    return None
+
+
+def _ts_sync(path: Path) -> bool:
+    with path.open("rb") as fh:
+        data = fh.read(188 * 3)
+    return len(data) == 188 * 3 and data[188] == data[376] == 0x47
 
 
 def unreadable_error(path: Path) -> VideoError:

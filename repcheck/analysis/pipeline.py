@@ -1,0 +1,247 @@
+"""The analysis entry points and the versioned result document.
+
+``analyse_video(path)`` = extract (cached) -> :func:`analyse_series`. ``analyse_series``
+needs no mediapipe, so tests and re-analysis run on saved landmark files.
+
+JSON schema ``repcheck.analysis`` version 1 (``Analysis.to_dict``)::
+
+    {
+      "schema": "repcheck.analysis", "version": 1,
+      "video": {"path", "sha256", "width", "height", "fps", "duration_s", "frames"},
+      "lift": {"name": str|null, "detected": bool, "confidence": float, "features": {...}},
+      "view": {"name", "facing", "detected": bool, "confidence", "width_ratio"},
+      "reps": [{"number", "start_s", "turnaround_s", "end_s", "eccentric_s", "pause_s",
+                "concentric_s", "amplitude_torso", "concentric_speed_px_s",
+                "concentric_speed_m_s" (null without --height), "partial", "complete"}],
+      "tempo": {"eccentric_s", "pause_s", "concentric_s"} | null,   # means of full reps
+      "findings": [{"check", "title", "rep", "verdict", "value", "unit", "threshold",
+                    "confidence", "cue", "source", "extra"}],   # prioritised order
+      "cuts_s": [float], "warnings": [str],
+      "verdict": "pass"|"warn"|"fail"|"cant_judge"|"no_lift",
+      "summary": str
+    }
+
+``verdict`` values in findings: pass, fail, warn, info, not_judged, cant_judge.
+Fields are only ever added within a version; a change of meaning bumps ``version``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from repcheck.analysis.checks import TORSO_PER_HEIGHT, CheckContext, run_checks
+from repcheck.analysis.findings import Finding, Verdict, prioritised
+from repcheck.analysis.lift_detect import LIFTS, LiftEstimate, detect_lift, lift_features
+from repcheck.analysis.reps import Segmentation, segment_reps
+from repcheck.analysis.view import VIEWS, ViewEstimate, detect_view, forced_view
+from repcheck.errors import InputError
+from repcheck.pose.landmarks import LandmarkSeries, landmark_index
+from repcheck.pose.signal import clean_series
+
+SCHEMA = "repcheck.analysis"
+SCHEMA_VERSION = 1
+MIN_DETECTED_SHARE = 0.3  # below this, "nobody in view"
+#: Landmarks below the judging threshold (0.5) but above this still drive rep counting.
+MOTION_MIN_VISIBILITY = 0.1
+
+
+@dataclass
+class Analysis:
+    series: LandmarkSeries
+    lift: LiftEstimate
+    view: ViewEstimate
+    seg: Segmentation
+    findings: list[Finding]
+    warnings: list[str] = field(default_factory=list)
+    source_path: str | None = None
+    height_cm: float | None = None
+
+    @property
+    def metres_per_px(self) -> float | None:
+        """Scale from the lifter's height (torso = 0.288 x stature), when it is known."""
+        if not self.height_cm or not np.isfinite(self.seg.scale_px) or self.seg.scale_px <= 0:
+            return None
+        return TORSO_PER_HEIGHT * self.height_cm / 100 / self.seg.scale_px
+
+    @property
+    def verdict(self) -> str:
+        if self.lift.lift is None or not self.seg.reps:
+            return "no_lift"
+        verdicts = {f.verdict for f in self.findings}
+        for v in (Verdict.FAIL, Verdict.WARN, Verdict.PASS):
+            if v in verdicts:
+                return v.value
+        return "cant_judge"
+
+    @property
+    def summary(self) -> str:
+        if self.lift.lift is None:
+            return "No lift found: " + (self.warnings[0] if self.warnings else
+                                        "the motion matches none of squat/bench/deadlift/press")
+        if not self.seg.reps:
+            return f"No {self.lift.lift} reps found in this clip."
+        n = len(self.seg.reps)
+        fails = sum(f.verdict is Verdict.FAIL for f in self.findings)
+        warns = sum(f.verdict is Verdict.WARN for f in self.findings)
+        return (f"{n} {self.lift.lift} rep{'s' if n != 1 else ''} "
+                f"({self.view.view} view): {fails} fault{'s' if fails != 1 else ''}, "
+                f"{warns} warning{'s' if warns != 1 else ''}.")
+
+    def to_dict(self) -> dict:
+        s = self.series
+        return {
+            "schema": SCHEMA, "version": SCHEMA_VERSION,
+            "video": {"path": self.source_path, "sha256": s.source_sha256,
+                      "width": s.image_size[0], "height": s.image_size[1],
+                      "fps": round(s.fps, 3), "duration_s": round(s.duration_s, 3),
+                      "frames": len(s)},
+            "lift": {"name": self.lift.lift, "detected": not self.lift.forced,
+                     "confidence": round(self.lift.confidence, 3),
+                     "features": {k: _round(v) for k, v in vars(self.lift.features).items()}},
+            "view": {"name": self.view.view, "facing": self.view.facing,
+                     "detected": not self.view.forced,
+                     "confidence": round(self.view.confidence, 3),
+                     "width_ratio": _round(self.view.width_ratio)},
+            "reps": [rep_dict(r, self.metres_per_px) for r in self.seg.reps],
+            "tempo": tempo_dict(self.seg.reps),
+            "findings": [f.to_dict() for f in self.findings],
+            "cuts_s": [round(c, 3) for c in self.seg.cuts_s],
+            "warnings": list(self.warnings),
+            "verdict": self.verdict,
+            "summary": self.summary,
+        }
+
+
+def tempo_dict(reps) -> dict | None:
+    """Mean eccentric / pause / concentric seconds over the full reps."""
+    full = [r for r in reps if not r.partial] or list(reps)
+    if not full:
+        return None
+    return {k: round(float(np.mean([getattr(r, k) for r in full])), 2)
+            for k in ("eccentric_s", "pause_s", "concentric_s")}
+
+
+def rep_dict(r, metres_per_px: float | None = None) -> dict:
+    speed_m_s = (round(r.concentric_speed_px_s * metres_per_px, 3)
+                 if metres_per_px else None)
+    return {"concentric_speed_m_s": speed_m_s,"number": r.number, "start_s": round(r.start_s, 3),
+            "turnaround_s": round(r.turnaround_s, 3), "end_s": round(r.end_s, 3),
+            "eccentric_s": round(r.eccentric_s, 3), "pause_s": round(r.pause_s, 3),
+            "concentric_s": round(r.concentric_s, 3),
+            "amplitude_torso": round(r.amplitude, 3),
+            "concentric_speed_px_s": round(r.concentric_speed_px_s, 1),
+            "partial": r.partial, "complete": r.complete}
+
+
+def _round(v):
+    return None if v is None or not np.isfinite(v) else round(float(v), 3)
+
+
+def analyse_series(series: LandmarkSeries, lift: str = "auto", view: str = "auto",
+                   height_cm: float | None = None, source_path: str | None = None) -> Analysis:
+    """Judge one set from its landmarks. ``lift``/``view`` are "auto" or a forced choice."""
+    validate_choice("lift", lift, LIFTS)
+    validate_choice("view", view, VIEWS)
+    with nan_is_unknown():
+        return _analyse(series, lift, view, height_cm, source_path)
+
+
+@contextlib.contextmanager
+def nan_is_unknown():
+    """NaN means "not seen" throughout the analysis and every measure handles it, so
+    numpy's warnings about all-NaN or empty slices are expected, not news for the user."""
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        for message in ("All-NaN slice encountered", "Mean of empty slice",
+                        "Degrees of freedom <= 0"):
+            warnings.filterwarnings("ignore", message=message, category=RuntimeWarning)
+        yield
+
+
+def _analyse(series, lift, view, height_cm, source_path) -> Analysis:
+    clean = clean_series(series)
+    warnings = input_warnings(series)
+    view_est = detect_view(clean)
+    if view != "auto":
+        view_est = forced_view(view_est, view)
+    if lift == "auto":
+        lift_est = (detect_lift(clean) if not too_few_detections(series)
+                    else LiftEstimate(None, 0.0, lift_features(clean)))
+    else:
+        lift_est = LiftEstimate(lift, 1.0, lift_features(clean), forced=True)
+    if lift_est.lift is None:
+        seg = Segmentation((), "", "top", (), float("nan"))
+        return Analysis(series, lift_est, view_est, seg, [], warnings, source_path, height_cm)
+    # Counting reps needs the motion, not a judgeable joint: hands hidden behind the bar
+    # at the chest are still placed sensibly by the model, so keep them for segmentation.
+    seg = segment_reps(clean_series(series, min_visibility=MOTION_MIN_VISIBILITY),
+                       lift_est.lift)
+    findings = run_checks(CheckContext(clean, view_est, seg, height_cm), lift_est.lift)
+    return Analysis(series, lift_est, view_est, seg, prioritised(findings), warnings,
+                    source_path, height_cm)
+
+
+def analyse_video(path: str | Path, lift: str = "auto", view: str = "auto",
+                  height_cm: float | None = None, *, progress=None, use_cache: bool = True,
+                  workers: int | None = None) -> Analysis:
+    """Decode, extract pose (or load it from the cache) and analyse."""
+    from repcheck.pose.extract import extract
+
+    validate_choice("lift", lift, LIFTS)
+    validate_choice("view", view, VIEWS)
+    series = extract(path, progress=progress, use_cache=use_cache, workers=workers)
+    return analyse_series(series, lift, view, height_cm, source_path=str(path))
+
+
+def validate_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value != "auto" and value not in allowed:
+        raise InputError(f"unknown {name} {value!r}",
+                         f"use auto or one of {', '.join(allowed)}")
+
+
+def too_few_detections(series: LandmarkSeries) -> bool:
+    return len(series) == 0 or float(series.detected.mean()) < MIN_DETECTED_SHARE
+
+
+def input_warnings(series: LandmarkSeries) -> list[str]:
+    out = []
+    share = float(series.detected.mean()) if len(series) else 0.0
+    if share < MIN_DETECTED_SHARE:
+        out.append(f"nobody was found in {100 * (1 - share):.0f}% of the frames; "
+                   "keep the whole lifter in view")
+    elif share < 0.9:
+        out.append(f"the lifter was not found in {100 * (1 - share):.0f}% of the frames")
+    w, h = series.image_size
+    feet = series.xyz[:, [landmark_index("left_ankle"), landmark_index("right_ankle")], :2]
+    with np.errstate(invalid="ignore"):
+        outside = (feet[..., 0] < 0) | (feet[..., 0] > w) | (feet[..., 1] > h)
+    if np.isfinite(feet[..., 0]).any() and outside.any(axis=1).mean() > 0.2:
+        out.append("the lifter's feet are out of frame in part of the clip; "
+                   "film the whole body for full checks")
+    return out
+
+
+_HEIGHT = re.compile(r"^\s*(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>cm|m|in|\")?\s*$", re.I)
+_FEET = re.compile(r"^\s*(?P<ft>\d)\s*(?:'|ft)\s*(?P<inch>\d{1,2}(?:\.\d+)?)?\s*(?:\"|in)?\s*$",
+                   re.I)
+
+
+def parse_height_cm(text: str) -> float:
+    """``178cm``, ``1.78m``, ``178`` (cm), ``70in``, ``5'10"`` -> centimetres."""
+    if m := _FEET.match(text):
+        cm = (int(m["ft"]) * 12 + float(m["inch"] or 0)) * 2.54
+    elif m := _HEIGHT.match(text):
+        num = float(m["num"].replace(",", "."))
+        unit = (m["unit"] or ("m" if num < 3 else "cm")).lower()
+        cm = {"cm": num, "m": num * 100, "in": num * 2.54, '"': num * 2.54}[unit]
+    else:
+        raise InputError(f"cannot read height {text!r}", "write it like 178cm, 1.78m or 5'10\"")
+    if not 100 <= cm <= 250:
+        raise InputError(f"height {text!r} is {cm:.0f} cm, outside 100-250 cm",
+                         "give the lifter's standing height, e.g. 178cm")
+    return round(cm, 1)
