@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from repcheck.cli.app import JsonOpt, app
+from repcheck.cli.app import AthleteOpt, JsonOpt, app
 
 MAX_CUES = 6  # a short, prioritised list; the rest is in --json
 _MARK = {"pass": "✓", "fail": "✗", "warn": "!", "info": "", "not_judged": "–",
@@ -30,23 +30,109 @@ def analyze(
     view: Annotated[str, typer.Option("--view", help="auto, side, front or oblique.")] = "auto",
     height: Annotated[str | None, typer.Option(
         "--height", help="Lifter's height (178cm, 1.78m, 5'10\") to give depth in cm.")] = None,
+    log: Annotated[str | None, typer.Option(
+        "--log", help="Log the set at this weight (140, 140kg, 315lb); reps come from the "
+                      "video.")] = None,
+    when: Annotated[str | None, typer.Option("--date", help="With --log: when (default now).")]
+    = None,
+    athlete: AthleteOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Check the form of every rep in a video of one set.
 
-    Example: repcheck analyze squat.mp4 --height 178cm
+    Examples: repcheck analyze squat.mp4 --height 178cm · repcheck analyze squat.mp4 --log 140
     """
     from repcheck.analysis.pipeline import analyse_video, parse_height_cm
 
     height_cm = parse_height_cm(height) if height else None
+    weight = _parse_log_weight(log) if log else None
+    moment = None
+    if when:
+        from repcheck.dates import parse_when
+
+        moment = parse_when(when)
     with progress_bar(json_out) as progress:
         result = analyse_video(video, lift, view, height_cm, progress=progress)
+    doc = result.to_dict()
+    logged = _record(video, doc, weight, moment, athlete)
     if json_out:
         import json
 
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        if logged is not None:
+            from repcheck.report.journal import set_json
+
+            doc = {**doc, "logged": [set_json(s) for s in logged.sets],
+                   "prs": [{"record": p.label, "new": p.new, "previous": p.previous}
+                           for p in logged.prs]}
+        typer.echo(json.dumps(doc, indent=2))
         return
     render(result)
+    if logged is not None:
+        from repcheck.cli.journal import _print_logged
+
+        _print_logged(logged, logged.sets[0].lift)
+
+
+def _parse_log_weight(text: str):
+    import re
+
+    from repcheck.config import get_setting
+    from repcheck.errors import InputError
+    from repcheck.notation import check_weight
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(kgs?|lbs?)?\s*", text, re.IGNORECASE)
+    if not m:
+        raise InputError(f"cannot read --log {text!r} as a weight", "e.g. --log 140 or 315lb")
+    return check_weight(m[1], (m[2] or get_setting("unit") or "kg").lower().rstrip("s"))
+
+
+def _record(video: Path, doc: dict, weight, moment, athlete):
+    """Keep the analysis in the journal; with ``--log`` also log the set and file the video.
+
+    Without ``--log`` the analysis is stored only on a video already in the library (the
+    same content). With it, the set is logged with the video's complete reps, and the clip
+    is added to the library and linked to the new set, in one transaction.
+    """
+    from repcheck.cli.journal import athlete_name, journal
+    from repcheck.errors import InputError
+    from repcheck.store import journal as j
+    from repcheck.store import videos as v
+
+    sha = (doc.get("video") or {}).get("sha256")
+    if weight is None:
+        if sha:
+            with journal() as db, db.write():
+                row = v.find_by_hash(db, sha)
+                if row is not None:
+                    v.save_analysis(db, row.id, doc)
+        return None
+    lift_key = (doc.get("lift") or {}).get("name")
+    reps = v.complete_reps(doc)
+    if not lift_key or reps < 1:
+        raise InputError("nothing to log: the video shows no complete rep of a known lift",
+                         "log the set by hand, e.g. `repcheck log squat 5x140`")
+    from repcheck.config import get_paths, get_setting
+    from repcheck.dates import local_now
+    from repcheck.notation import SetEntry
+    from repcheck.video.library import remove_file, store_file
+    from repcheck.video.probe import probe_video
+
+    info = probe_video(video)
+    stored = store_file(video, get_paths().videos)
+    try:
+        with journal() as db, db.write():
+            result = j.log_sets(db, athlete_name(athlete), lift_key,
+                                [SetEntry(reps, weight)], moment or local_now(),
+                                formula=get_setting("e1rm.formula") or "epley")
+            row, _ = v.add_video(db, sha256=stored.sha256, athlete_id=result.athlete.id,
+                                 set_id=result.sets[0].id, filename=video.name,
+                                 ext=video.suffix.lower(), info=info)
+            v.save_analysis(db, row.id, doc)
+    except BaseException:
+        if stored.new:
+            remove_file(stored.path)
+        raise
+    return result
 
 
 class progress_bar:

@@ -32,12 +32,44 @@ def demo(
 
     Your own journal is never touched. Example: repcheck demo
     """
+    import os
+    import shutil
     import tempfile
-    from datetime import timedelta
     from pathlib import Path
 
-    from repcheck.cli.journal import _print_logged, console
+    from repcheck.cli.journal import console
     from repcheck.config import get_paths
+
+    out = console()
+    folder = (get_paths().data_dir / "demo" if keep
+              else Path(tempfile.mkdtemp(prefix="repcheck-demo-")))
+    if keep and folder.exists():
+        shutil.rmtree(folder)
+    # Everything the demo writes (journal, video library, caches) lives in its own home.
+    saved_home = os.environ.get("REPCHECK_HOME")
+    os.environ["REPCHECK_HOME"] = str(folder)
+    try:
+        _demo_journal(out, folder)
+        _demo_video(out)
+    finally:
+        if saved_home is None:
+            os.environ.pop("REPCHECK_HOME", None)
+        else:
+            os.environ["REPCHECK_HOME"] = saved_home
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    out.print("\nStart your own journal with: repcheck log squat 5x100")
+    if keep:
+        out.print(f"The demo journal is kept in {folder}: REPCHECK_HOME={folder} repcheck history")
+
+
+DEMO_CLIP = "squat_side_shallow_rep.mp4"
+
+
+def _demo_journal(out, folder) -> None:
+    from datetime import timedelta
+
+    from repcheck.cli.journal import _print_logged
     from repcheck.dates import local_now
     from repcheck.notation import parse_sets
     from repcheck.records import DEFAULT_FORMULA
@@ -46,19 +78,14 @@ def demo(
     from repcheck.store.connect import open_journal
     from repcheck.units import Weight
 
-    out = console()
-    folder = get_paths().data_dir / "demo" if keep else Path(tempfile.mkdtemp(prefix="repcheck-demo-"))
-    path = folder / "journal.sqlite3"
-    if path.exists():
-        path.unlink()
-    db = open_journal(str(path))
+    db = open_journal(None)
     now = local_now()
     try:
-        out.print(f"[bold]RepCheck demo[/bold] — a demo journal in {path}\n")
+        out.print(f"[bold]RepCheck demo[/bold] — a demo journal in {folder}\n")
         for days_ago, lift, notation, flags in DEMO_PLAN:
             when = now if days_ago == 0 else (now - timedelta(days=days_ago)).replace(hour=18)
             with db.write():
-                result = j.log_sets(db, "demo lifter", lift, parse_sets(notation), when,
+                result = j.log_sets(db, "me", lift, parse_sets(notation), when,
                                     warmup="warmup" in flags,
                                     bodyweight=Weight.parse("82.5", "kg") if days_ago == 0
                                     else None)
@@ -67,7 +94,7 @@ def demo(
                           + (" --warmup" if "warmup" in flags else ""))
                 _print_logged(result, j.lift_names(db)[lift])
         with db.read():
-            who = j.get_athlete(db, "demo lifter")
+            who = j.get_athlete(db, "me")
             sessions = j.history(db, who.id, "squat", last=5)
             bests = j.load_all_bests(db, who.id)
             bw = j.latest_bodyweight(db, who.id)
@@ -83,8 +110,30 @@ def demo(
             out.print(f"Total: {view.kg_text(total, 'kg')}   DOTS {score:.1f}")
     finally:
         db.close()
-    if not keep:
-        import shutil
 
-        shutil.rmtree(folder, ignore_errors=True)
-    out.print("\nStart your own journal with: repcheck log squat 5x100")
+
+def _demo_video(out) -> None:
+    """Analyse the bundled example clip and log it as a set, as a lifter would."""
+    from pathlib import Path
+
+    import repcheck
+    from repcheck.analysis.pipeline import analyse_video
+    from repcheck.cli.analyze import _record, progress_bar, render
+    from repcheck.cli.journal import _print_logged, history
+    from repcheck.units import Weight
+
+    clip = Path(repcheck.__file__).resolve().parents[1] / "examples" / DEMO_CLIP
+    if not clip.is_file():
+        out.print(f"\n(The example clip {DEMO_CLIP} is not installed with this copy of "
+                  "RepCheck; run the demo from a source checkout to see the video analysis.)")
+        return
+    out.print(f"\n$ repcheck analyze examples/{DEMO_CLIP} --lift squat --log 145")
+    with progress_bar(False) as progress:
+        result = analyse_video(clip, "squat", "auto", None, progress=progress)
+    render(result)
+    logged = _record(clip, result.to_dict(), Weight.parse("145", "kg"), None, None)
+    if logged is not None:
+        _print_logged(logged, "squat")
+    out.print("\n$ repcheck history squat --last 2")
+    history(lift="squat", since=None, until=None, last=2, ids=False, unit=None, athlete=None,
+            as_json=False)

@@ -179,21 +179,35 @@ def history(
         sessions = j.history(db, who.id, key, parse_day(since) if since else None,
                              parse_day(until) if until else None, last)
         names = j.lift_names(db)
+        videos = _video_labels(db, sessions)
     summaries = [view.summarise(s, formula) for s in sessions]
     if as_json:
-        echo_json(view.history_json(who.name, summaries))
+        echo_json(view.history_json(who.name, summaries, videos))
         return
     out = console()
     if not summaries:
         out.print("No sets logged yet." if not (lift or since or until) else "No sets match.")
         return
-    out.print(view.history_table(summaries, names, _unit(unit), ids))
+    out.print(view.history_table(summaries, names, _unit(unit), ids, videos))
     if key:
         trend = [x.e1rm_kg for x in reversed(summaries) if x.e1rm_kg is not None]
         if len(trend) > 1:
             out.print(f"e1RM trend {view.sparkline(trend[-40:])}  "
                       f"{view.kg_text(trend[0], _unit(unit) or 'kg')} → "
                       f"{view.kg_text(trend[-1], _unit(unit) or 'kg')}")
+
+
+def _video_labels(db, sessions) -> dict[str, str]:
+    """Set id -> "video ✓ depth ok 3/3" for sets with a linked video (none: no query)."""
+    if not sessions:
+        return {}
+    exists = db.one("SELECT 1 AS x FROM videos WHERE deleted = 0 AND set_id IS NOT NULL "
+                    "LIMIT 1")
+    if not exists:
+        return {}
+    from repcheck.store.videos import labels_for_sets
+
+    return labels_for_sets(db, [s.id for session in sessions for s in session.sets])
 
 
 def _unit(flag: str | None) -> str | None:

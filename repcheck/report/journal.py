@@ -96,10 +96,12 @@ def ref_json(ref: SetRef | None) -> dict[str, Any] | None:
             "date": ref.date}
 
 
-def history_json(athlete: str, summaries: list[SessionSummary]) -> dict[str, Any]:
+def history_json(athlete: str, summaries: list[SessionSummary],
+                 videos: dict[str, str] | None = None) -> dict[str, Any]:
+    videos = videos or {}
     return {"version": JSON_VERSION, "athlete": athlete, "sessions": [
         {"date": x.session.date, "lift": x.session.lift,
-         "sets": [set_json(s) for s in x.session.sets],
+         "sets": [{**set_json(s), "video": videos.get(s.id)} for s in x.session.sets],
          "top_set": set_json(x.top) if x.top else None,
          "e1rm_kg": None if x.e1rm_kg is None else round(x.e1rm_kg, 2),
          "volume_kg": float(x.volume_kg)} for x in summaries]}
@@ -197,13 +199,16 @@ def esc(text: str) -> str:
 
 
 def history_table(summaries: list[SessionSummary], names: dict[str, str], unit: str | None,
-                  show_ids: bool):
+                  show_ids: bool, videos: dict[str, str] | None = None):
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for col, justify in (("Date", "left"), ("Lift", "left"), ("Sets", "left"),
                          ("Top set", "right"), ("e1RM", "right"), ("Volume", "right")):
         table.add_column(col, justify=justify, no_wrap=col != "Sets")
+    videos = videos or {}
+    if videos:
+        table.add_column("Video")
     if show_ids:
         table.add_column("Ids", style="dim")
     shown_unit = unit or "kg"
@@ -212,6 +217,8 @@ def history_table(summaries: list[SessionSummary], names: dict[str, str], unit: 
         top = f"{weight_text(x.top.weight, unit)} × {x.top.reps}" if x.top else "–"
         row = [x.session.date, esc(names.get(x.session.lift, x.session.lift)), sets_text, top,
                kg_text(x.e1rm_kg, shown_unit), kg_text(x.volume_kg, shown_unit)]
+        if videos:
+            row.append(", ".join(videos[s.id] for s in x.session.sets if s.id in videos))
         if show_ids:
             row.append(" ".join(s.short_id for s in x.session.sets))
         table.add_row(*row)

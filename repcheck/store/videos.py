@@ -114,3 +114,40 @@ def videos_for_sets(db: Database, set_ids: list[str]) -> dict[str, VideoRow]:
     rows = db.all(f"SELECT {_COLUMNS} FROM videos WHERE deleted = 0 AND set_id IN ({marks})",
                   params)
     return {r["set_id"]: VideoRow(**r) for r in rows}
+
+
+# -- analyses in the journal -----------------------------------------------------------------
+# The check that sums a set up in one word per lift, for `repcheck history`.
+PRIMARY_CHECK = {"squat": "squat.depth", "bench": "bench.lockout", "deadlift": "deadlift.lockout",
+                 "press": "press.lockout"}
+
+
+def video_label(analysis: dict[str, Any] | None) -> str:
+    """``video ✓ depth ok 3/3``, ``video ✗ depth 2/3``, ``video ?`` — for history tables."""
+    if not analysis:
+        return "video"
+    reps = [r for r in analysis.get("reps", []) if r.get("complete", True)]
+    lift = (analysis.get("lift") or {}).get("name")
+    findings = analysis.get("findings", [])
+    primary = PRIMARY_CHECK.get(lift or "")
+    per_rep = [f for f in findings if f.get("check") == primary and f.get("rep") is not None]
+    verdict = analysis.get("verdict")
+    mark = {"pass": "✓", "fail": "✗", "warn": "!"}.get(verdict, "?")
+    if per_rep:
+        ok = sum(1 for f in per_rep if f.get("verdict") == "pass")
+        title = per_rep[0].get("title", "").lower()
+        word = f"{title} ok" if ok == len(per_rep) else title
+        return f"video {mark} {word} {ok}/{len(per_rep)}"
+    if verdict == "no_lift":
+        return "video ? no lift found"
+    return f"video {mark} {len(reps)} reps"
+
+
+def complete_reps(analysis: dict[str, Any]) -> int:
+    return sum(1 for r in analysis.get("reps", []) if r.get("complete", True)
+               and not r.get("partial", False))
+
+
+def labels_for_sets(db: Database, set_ids: list[str]) -> dict[str, str]:
+    return {sid: video_label(row.analysis_json()) for sid, row in
+            videos_for_sets(db, set_ids).items()}

@@ -1,0 +1,46 @@
+"""Analyses reach the journal: `analyze --log`, stored results, history labels, the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+CLIP = EXAMPLES / "squat_side_shallow_rep.mp4"
+
+pytestmark = pytest.mark.slow
+
+
+def test_analyze_log_records_set_video_and_verdict(cli, home):
+    r = cli.ok("analyze", str(CLIP), "--lift", "squat", "--log", "140", "--json")
+    doc = r.json()
+    assert [s["reps"] for s in doc["logged"]] == [3]  # three complete reps in the clip
+    assert doc["logged"][0]["weight"] == "140"
+    videos = cli.ok("video", "list", "--json").json()["videos"]
+    assert videos[0]["set_id"] == doc["logged"][0]["id"]
+    assert videos[0]["analysis"]["verdict"] == doc["verdict"]
+    sets = cli.ok("history", "--json").json()["sessions"][0]["sets"]
+    assert sets[0]["video"].startswith("video ✗ depth 2/3")  # rep 2 is above parallel
+    assert "video ✗ depth 2/3" in cli.ok("history").out
+
+
+def test_analyze_log_refuses_a_clip_without_reps(cli, home, tmp_path):
+    import cv2
+    import numpy as np
+
+    path = tmp_path / "empty_room.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 15, (160, 120))
+    for _ in range(15):
+        writer.write(np.full((120, 160, 3), 90, np.uint8))
+    writer.release()
+    r = cli("analyze", str(path), "--log", "100")
+    assert r.code == 1 and r.err.startswith("Error: ")
+    assert cli("history").code == 3  # nothing logged, no athlete created
+    assert cli.ok("video", "list", "--json").json()["videos"] == []
+
+
+def test_demo_runs_and_leaves_the_users_home_alone(cli, home):
+    r = cli.ok("demo")
+    assert "New PR" in r.out and "Verdict" in r.out and "video ✗ depth 2/3" in r.out
+    assert not home.exists()  # the demo wrote only to its own temporary home
