@@ -18,6 +18,11 @@ python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 [ -e /usr/lib/x86_64-linux-gnu/libGL.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libGL.so.1 ] \
   || missing+=(libgl1)
 ldconfig -p 2>/dev/null | grep -q libglib-2.0.so.0 || missing+=(libglib2.0-0)
+# Ceph RADOS Gateway for the S3 tests (1 mon + 1 memstore OSD + radosgw, started by the suite;
+# ceph-base/ceph-common, which bring monmaptool, ceph and radosgw-admin, come as dependencies)
+command -v radosgw >/dev/null 2>&1 || missing+=(radosgw)
+command -v ceph-mon >/dev/null 2>&1 || missing+=(ceph-mon)
+command -v ceph-osd >/dev/null 2>&1 || missing+=(ceph-osd)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing system packages: ${missing[*]}"
   as_root apt-get update -q

@@ -4,51 +4,65 @@ This is the only module that imports boto3 (lazily, so importing it is cheap).
 
 Public API
 ----------
-``S3Config`` (frozen; ``S3Config.from_url("s3://BUCKET/PREFIX", endpoint_url=...)``),
-``BlobStore(cfg, state_dir, encryption_key=None)`` with ``key_for``, ``exists``, ``upload``,
-``download``, ``upload_many``, ``download_many``, ``setup_bucket``, ``presigned_url`` and
-``close``;
-``Transfer`` (one file's outcome); ``load_encryption_key`` and ``create_key_file``;
-``IntegrityError`` / ``WrongKeyError`` besides ``repcheck.errors``.
+* ``S3Config`` (frozen, validated): ``S3Config.from_url("s3://BUCKET/PREFIX", endpoint_url=...,
+  region=..., sse="AES256"|"aws:kms"|"none", kms_key_id=..., max_rate=bytes_per_s,
+  workers=4, part_size=8 MiB, timeout=60, retries=4, request_attempts=3)``.
+* ``BlobStore(cfg, state_dir, encryption_key=None)``, a context manager:
+  ``key_for(sha256)``, ``exists(key, sha256=None)``, ``upload(key, path, sha256)``,
+  ``download(key, dest, sha256)``, ``upload_many([(key, path, sha256)])``,
+  ``download_many([(key, dest, sha256)])``, ``setup_bucket(...)``, ``presigned_url(key)``.
+  Each transfer returns a ``Transfer`` (status ``uploaded|skipped|downloaded|failed``,
+  parts sent and reused, error). ``on_progress(key, nbytes)`` is called from worker threads
+  as plaintext bytes go out or come in.
+* ``load_encryption_key(key_file)`` (``REPCHECK_SYNC_KEY`` wins; a key file must be 0600) and
+  ``create_key_file(path)``; errors ``IntegrityError`` and ``WrongKeyError`` (from ``crypto``).
 
 Keys
 ----
 Every key passed to ``BlobStore`` is *relative to* ``cfg.prefix``; the store prepends the
-prefix, so one bucket holds many users apart by prefix. ``store.key_for(sha256)`` gives the
+prefix, so one bucket keeps many users apart by prefix. ``store.key_for(sha256)`` gives the
 content address ``videos/<sha256>``, or ``videos/<HMAC(sha256)>`` when client-side
 encryption is on, so that the bucket never learns a plaintext hash.
 
 Metadata and "already there?"
 -----------------------------
-Each object carries ``x-amz-meta-repcheck-sha256`` (the plaintext SHA-256) or, when encrypted,
-``x-amz-meta-repcheck-tag`` (its HMAC), ``x-amz-meta-repcheck-enc: RCB1`` and the key id
-(an HMAC of a constant, so a wrong key is named as such before any byte is fetched). Upload first
-sends a HEAD and skips the file only if that metadata proves the same content. Every part and
-small object is also sent with ``ChecksumSHA256`` (``x-amz-checksum-sha256``) for servers that
-verify it; the whole-file SHA-256 of the plaintext is verified on download, always.
+Each object carries ``x-amz-meta-repcheck-sha256`` (the plaintext SHA-256) or, when
+encrypted, ``x-amz-meta-repcheck-tag`` (an HMAC of it), ``x-amz-meta-repcheck-enc: RCB1`` and
+the key id (so a wrong key is named as such before any byte is fetched). Upload first sends a
+HEAD and skips the file only if that metadata proves the same content. Every small object and
+part is sent with ``x-amz-checksum-sha256`` for servers that verify it, and the whole-file
+SHA-256 of the plaintext is verified on every download; a mismatch removes the partial file.
+With those two checks in place the request bodies are not hashed a second time for the
+signature (``UNSIGNED-PAYLOAD``, as botocore itself does over HTTPS); that keeps upload
+throughput level with boto3's ``upload_file`` (see ``benchmarks/s3_throughput.py``).
 
 Multipart and resume
 --------------------
-Files larger than ``part_size`` go multipart. After each part the upload id and the finished
-parts (number, ETag, SHA-256) are written atomically to ``state_dir/s3-uploads/<id>.json``.
-A later run (any process) reconciles that record with ``ListParts`` and sends only the parts
-the server does not hold. The record is deleted only after ``CompleteMultipartUpload``
-succeeded; nothing else counts as "uploaded". Encrypted uploads keep their object header in
-the record so the resumed parts belong to the same ciphertext (see ``crypto``).
+Files larger than ``part_size`` go multipart, parts in parallel on a pool of ``workers``
+threads. After each part the upload id and the finished parts (number, ETag, SHA-256) are
+written atomically (temp file, fsync, rename) to ``state_dir/s3-uploads/<id>.json``. A later
+run, in any process, reconciles that record with ``ListParts`` and sends only the parts the
+server does not hold. The record is deleted only after ``CompleteMultipartUpload`` succeeded;
+nothing else counts as "uploaded". While the parts travel, a background thread re-hashes the
+file; if it no longer matches its SHA-256 the upload is aborted. Encrypted uploads keep their
+object header in the record so resumed parts belong to the same ciphertext (see ``crypto``).
+Stray uploads of the same key (a retried ``CreateMultipartUpload``) are aborted once the
+object exists.
 
 Failures
 --------
 botocore retries each request ("standard" mode); on top of that each part, small object,
-completion and download is retried with exponential backoff and full jitter. What still fails
-maps to ``repcheck.errors``: refused credentials -> ``AuthError`` (exit 7), a missing bucket
-or bad setting -> ``ConfigError`` (6), transient trouble after retries -> ``PartialError``
-(8), wrong content -> ``IntegrityError``. Messages are one line and carry no secrets.
-``upload_many``/``download_many`` never raise for one file's transient or integrity failure
-(it is reported in that file's ``Transfer``), but abort on ``AuthError``/``ConfigError``.
+completion and download is retried with capped exponential backoff and full jitter. What
+still fails maps to ``repcheck.errors``: refused credentials -> ``AuthError`` (exit 7); a
+missing bucket or a bad setting -> ``ConfigError`` (6; so is ``WrongKeyError``); transient
+trouble after the retries -> ``PartialError`` (8); a missing object on download ->
+``NotFoundError`` (3); wrong content -> ``IntegrityError`` (1). Messages are one line and carry
+no secrets. ``upload_many``/``download_many`` do not raise for one file's transient or
+integrity failure (it is in that file's ``Transfer``) but stop on ``AuthError``/``ConfigError``.
 
-Server differences observed (see tests/sync): RGW 16 never echoes the SSE header, ignores
-``x-amz-checksum-*`` and refuses bucket default encryption and KMS without a KMS backend;
-``setup_bucket`` reports each such refusal instead of hiding it.
+Server differences (measured in tests/sync): RGW 16 never echoes the SSE header, ignores
+``x-amz-checksum-*``, and refuses bucket default encryption and SSE-KMS without a KMS
+backend; ``setup_bucket`` reports each refusal instead of hiding it.
 """
 
 from __future__ import annotations
@@ -64,14 +78,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from repcheck.errors import AuthError, ConfigError, PartialError, RepcheckError
+from repcheck.errors import AuthError, ConfigError, NotFoundError, PartialError, RepcheckError
 from repcheck.sync.crypto import (
     CHUNK_SIZE,
-    HEADER,
     BlobCipher,
     IntegrityError,
     WrongKeyError,
@@ -309,6 +323,9 @@ def _classify(exc: BaseException, what: str, cfg: S3Config) -> RepcheckError:
         if cfg.sse == "aws:kms":
             hint += " and that they may use the KMS key"
         return AuthError(f"{what}: {where} refused the credentials ({code})", hint)
+    if code in ("NoSuchKey", "404") and what.startswith("download"):
+        return NotFoundError(f"{what}: {where} has no such object",
+                             "it was never uploaded, or was deleted or expired")
     if code in CONFIG_CODES or code == "404" and what.startswith("bucket"):
         hint = "check sync.bucket, sync.endpoint-url, sync.region and sync.sse"
         if cfg.sse == "aws:kms":
@@ -321,7 +338,7 @@ def _classify(exc: BaseException, what: str, cfg: S3Config) -> RepcheckError:
     if is_transient(exc):
         reason = code or type(exc).__name__
         return PartialError(f"{what}: {where} kept failing ({reason})",
-                            "the finished part is kept; run the sync again later")
+                            "run the sync again later; finished parts are kept")
     return RepcheckError(f"{what}: {where} answered {code or type(exc).__name__}")
 
 
@@ -346,7 +363,11 @@ def make_client(cfg: S3Config):
         retries={"mode": "standard", "max_attempts": cfg.request_attempts},
         connect_timeout=cfg.timeout, read_timeout=cfg.timeout,
         max_pool_connections=2 * cfg.workers + 4,
-        s3={"addressing_style": "path" if cfg.endpoint_url else "auto"},
+        # Bodies carry our x-amz-checksum-sha256, and the whole file is verified end to end
+        # on download; like botocore over HTTPS, do not hash every body a second time for
+        # the signature (over plain-HTTP endpoints botocore would, and the server too).
+        s3={"addressing_style": "path" if cfg.endpoint_url else "auto",
+            "payload_signing_enabled": False},
         signature_version="s3v4",  # also for presigned links (botocore may pick SigV2)
         # we send our own SHA-256 checksums; no CRC32 trailers that older servers reject
         request_checksum_calculation="when_required",
@@ -447,6 +468,7 @@ class BlobStore:
         size = path.stat().st_size
         head = self.head(key)
         if head is not None and self.same_content(head.get("Metadata", {}), sha256_hex):
+            self._forget_unfinished(key)
             return Transfer(key, path, size, "skipped", seconds=time.monotonic() - started)
         stored = encrypted_size(size) if self.cipher else size
         if stored <= self.cfg.part_size:
@@ -455,6 +477,19 @@ class BlobStore:
             transfer = _MultipartUpload(self, key, path, sha256_hex, on_progress).run()
         transfer.seconds = time.monotonic() - started
         return transfer
+
+    def _forget_unfinished(self, key: str) -> None:
+        """The object is there after all (say another device finished it): drop our record
+        of an unfinished upload of it, and that upload too."""
+        record = self.state.load(self.cfg.bucket, self.full_key(key))
+        if record:
+            self.state.drop(self.cfg.bucket, self.full_key(key))
+            try:
+                self.client.abort_multipart_upload(Bucket=self.cfg.bucket,
+                                                   Key=self.full_key(key),
+                                                   UploadId=record["upload_id"])
+            except Exception:  # noqa: BLE001 - best effort; lifecycle rules clean up the rest
+                pass
 
     def _body(self, data: bytes):
         return ThrottledBody(data, self.limiter) if self.limiter else data
@@ -532,17 +567,21 @@ class BlobStore:
             while block := body.read(READ_BLOCK):
                 if self.limiter:
                     self.limiter.acquire(len(block))
-                if on_progress:
-                    on_progress(key, len(block))
                 plain = decryptor.feed(block) if decryptor else block
                 digest.update(plain)
                 out.write(plain)
                 size += len(plain)
+                if on_progress and plain:
+                    on_progress(key, len(plain))
             if decryptor:
                 plain = decryptor.finish()
                 digest.update(plain)
                 out.write(plain)
                 size += len(plain)
+                if on_progress and plain:
+                    on_progress(key, len(plain))
+            out.flush()
+            os.fsync(out.fileno())  # renamed into place only once it is on disk
         return digest.hexdigest(), size
 
     def presigned_url(self, key: str, expires: int = 3600) -> str:
@@ -570,7 +609,7 @@ class BlobStore:
                                 thread_name_prefix="repcheck-s3-file") as pool:
             futures = [pool.submit(fn, key, Path(p), sha, on_progress) for key, p, sha in items]
             results = []
-            for (key, p, _), future in zip(items, futures):
+            for (key, p, _), future in zip(items, futures, strict=True):
                 results.append(self._outcome(key, Path(p), future, futures))
         return results
 
@@ -712,7 +751,12 @@ class _MultipartUpload:
         hashing = threading.Thread(target=self._hash_source, daemon=True)
         self.source_sha: str | None = None
         hashing.start()
-        self._send_parts(todo)
+        try:
+            self._send_parts(todo)
+        except (AuthError, ConfigError, IntegrityError):
+            raise
+        except RepcheckError as exc:
+            return self._parts_failed(exc)
         hashing.join()
         if self.source_sha != self.sha:
             self._abort()
@@ -721,6 +765,20 @@ class _MultipartUpload:
         self._complete()
         return Transfer(self.key, self.path, self.size, "uploaded", parts_sent=len(todo),
                         parts_reused=reused)
+
+    def _parts_failed(self, exc: RepcheckError) -> Transfer:
+        """Parts failed. If the object exists meanwhile, another device finished the same
+        video (and aborted the stray uploads, ours included: servers then answer NoSuchUpload,
+        or moto a 500): that is done. An upload the server dropped otherwise (a lifecycle
+        rule) starts over next run; anything else stays resumable."""
+        if self.store.exists(self.key, self.sha):
+            self._abort()
+            return Transfer(self.key, self.path, self.size, "skipped")
+        if getattr(exc, "code", None) != "NoSuchUpload":
+            raise exc
+        self.store.state.drop(self.cfg.bucket, self.full_key)
+        raise PartialError(f"upload of {self.key} was cancelled on the server",
+                           "run the sync again to start it over") from exc
 
     def _hash_source(self) -> None:
         self.source_sha = file_sha256(self.path)
@@ -753,9 +811,10 @@ class _MultipartUpload:
         marker = 0
         while True:
             try:
-                page = with_retries(lambda: self.store.client.list_parts(
-                    Bucket=self.cfg.bucket, Key=self.full_key, UploadId=upload_id,
-                    PartNumberMarker=marker), f"resuming {self.key}", self.cfg)
+                page = with_retries(partial(
+                    self.store.client.list_parts, Bucket=self.cfg.bucket, Key=self.full_key,
+                    UploadId=upload_id, PartNumberMarker=marker), f"resuming {self.key}",
+                    self.cfg)
             except RepcheckError as exc:
                 if getattr(exc, "code", None) in UPLOAD_GONE_CODES:
                     return None
