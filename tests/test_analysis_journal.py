@@ -9,9 +9,10 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CLIP = EXAMPLES / "squat_side_shallow_rep.mp4"
 
-pytestmark = pytest.mark.slow
 
 
+
+@pytest.mark.slow
 def test_analyze_log_records_set_video_and_verdict(cli, home):
     r = cli.ok("analyze", str(CLIP), "--lift", "squat", "--log", "140", "--json")
     doc = r.json()
@@ -25,6 +26,7 @@ def test_analyze_log_records_set_video_and_verdict(cli, home):
     assert "video ✗ depth 2/3" in cli.ok("history").out
 
 
+@pytest.mark.slow
 def test_analyze_log_refuses_a_clip_without_reps(cli, home, tmp_path):
     import cv2
     import numpy as np
@@ -40,7 +42,35 @@ def test_analyze_log_refuses_a_clip_without_reps(cli, home, tmp_path):
     assert cli.ok("video", "list", "--json").json()["videos"] == []
 
 
+@pytest.mark.slow
 def test_demo_runs_and_leaves_the_users_home_alone(cli, home):
     r = cli.ok("demo")
     assert "New PR" in r.out and "Verdict" in r.out and "video ✗ depth 2/3" in r.out
     assert not home.exists()  # the demo wrote only to its own temporary home
+
+
+@pytest.mark.slow
+def test_overlay_is_h264_at_input_size_and_decodes(cli, home, tmp_path):
+    import av
+
+    out = tmp_path / "annotated.mp4"
+    cli.ok("analyze", str(CLIP), "--lift", "squat", "--overlay", str(out))
+    with av.open(str(CLIP)) as src, av.open(str(out)) as dst:
+        s, d = src.streams.video[0], dst.streams.video[0]
+        assert d.codec_context.name == "h264" and d.codec_context.pix_fmt == "yuv420p"
+        assert (d.width, d.height) == (s.width - s.width % 2, s.height - s.height % 2)
+        decoded = sum(1 for _ in dst.decode(video=0))
+        assert decoded == sum(1 for _ in src.decode(video=0))
+    assert out.read_bytes()[4:8] == b"ftyp" and b"moov" in out.read_bytes()[:4096]  # faststart
+
+
+@pytest.mark.parametrize("target, message", [
+    ("out.avi", "must be an MP4"),
+    ("missing-folder/out.mp4", "does not exist"),
+    (".", "is a folder"),
+])
+def test_bad_overlay_path_fails_before_any_work(cli, home, tmp_path, target, message):
+    path = tmp_path / target if target != "." else tmp_path
+    r = cli("analyze", str(CLIP), "--overlay", str(path))
+    assert r.code == 1 and message in r.err and r.err.count("\n") == 1
+    assert not (home / "cache").exists()  # no pose run happened

@@ -35,6 +35,9 @@ def analyze(
                       "video.")] = None,
     when: Annotated[str | None, typer.Option("--date", help="With --log: when (default now).")]
     = None,
+    overlay: Annotated[Path | None, typer.Option(
+        "--overlay", help="Also write an annotated H.264 MP4 (skeleton, bar path, verdicts).")]
+    = None,
     athlete: AthleteOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -51,9 +54,18 @@ def analyze(
         from repcheck.dates import parse_when
 
         moment = parse_when(when)
+    if overlay is not None:
+        from repcheck.report.overlay import check_output
+
+        check_output(overlay)  # refuse a bad path before minutes of work
     with progress_bar(json_out) as progress:
         result = analyse_video(video, lift, view, height_cm, progress=progress)
     doc = result.to_dict()
+    if overlay is not None:
+        from repcheck.report.overlay import write_overlay
+
+        with progress_bar(json_out, "Drawing the overlay") as progress:
+            write_overlay(video, result.series, doc, overlay, progress=progress)
     logged = _record(video, doc, weight, moment, athlete)
     if json_out:
         import json
@@ -140,8 +152,9 @@ class progress_bar:
     ``--json``). It writes to a duplicate of the stderr descriptor taken up front, because
     pose extraction silences descriptor 2 to hide MediaPipe's native log lines."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, label: str = "Finding the lifter") -> None:
         self.quiet = quiet
+        self.label = label
         self.bar = None
         self.task = None
         self.started = None
@@ -170,7 +183,7 @@ class progress_bar:
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.bar = Progress(TextColumn("Finding the lifter"), BarColumn(),
+            self.bar = Progress(TextColumn(self.label), BarColumn(),
                                 TextColumn("{task.completed}/{task.total} frames"),
                                 TimeRemainingColumn(), console=Console(file=self.stream),
                                 transient=True)
