@@ -74,3 +74,19 @@ def test_bad_overlay_path_fails_before_any_work(cli, home, tmp_path, target, mes
     r = cli("analyze", str(CLIP), "--overlay", str(path))
     assert r.code == 1 and message in r.err and r.err.count("\n") == 1
     assert not (home / "cache").exists()  # no pose run happened
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_plot_of_an_analysis(cli, home, tmp_path, suffix):
+    out = tmp_path / f"reps{suffix}"
+    cli.ok("analyze", str(CLIP), "--lift", "squat", "--plot", str(out))
+    data = out.read_bytes()
+    if suffix == ".png":
+        import cv2
+        import numpy as np
+
+        img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+        assert img.shape == (1080, 1500) and img.std() > 10  # drawn, not blank
+    else:
+        assert b"<svg" in data and b"rep 2" in data

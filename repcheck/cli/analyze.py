@@ -38,6 +38,9 @@ def analyze(
     overlay: Annotated[Path | None, typer.Option(
         "--overlay", help="Also write an annotated H.264 MP4 (skeleton, bar path, verdicts).")]
     = None,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help="Also chart joint angles and bar path over time (PNG, SVG or PDF).")]
+    = None,
     athlete: AthleteOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -58,9 +61,17 @@ def analyze(
         from repcheck.report.overlay import check_output
 
         check_output(overlay)  # refuse a bad path before minutes of work
+    if plot is not None:
+        from repcheck.report.charts import check_output as check_chart
+
+        check_chart(plot)
     with progress_bar(json_out) as progress:
         result = analyse_video(video, lift, view, height_cm, progress=progress)
     doc = result.to_dict()
+    if plot is not None:
+        from repcheck.report.charts import plot_analysis
+
+        plot_analysis(result.series, doc, plot)
     if overlay is not None:
         from repcheck.report.overlay import write_overlay
 

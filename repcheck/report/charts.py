@@ -546,3 +546,88 @@ def _unlink(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+# -- rep-by-rep plot of one analysed video (`repcheck analyze --plot`) -----------------------
+# Which joint angles tell each lift's story, in the order they are drawn.
+ANALYSIS_ANGLES = {"squat": ("knee", "hip"), "deadlift": ("hip", "knee"),
+                   "bench": ("elbow",), "press": ("elbow", "knee")}
+_REP_SHADE = {"pass": "#009E73", "warn": "#E69F00", "fail": "#D55E00"}
+_ANGLE_STYLE = (("#0072B2", "-"), ("#D55E00", "--"), ("#009E73", ":"))
+
+
+def plot_analysis(series, analysis: dict, path: Path) -> Rendered:
+    """Joint angles, bar height and bar drift over time, with the reps marked.
+
+    Threshold lines are those of the analysis's angle checks (findings measured in °).
+    The bar is the body proxy the overlay draws (see :mod:`repcheck.report.overlay`).
+    """
+    import time
+
+    import numpy as np
+
+    fmt = check_output(path)
+    t0 = time.perf_counter()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from repcheck.pose.angles import joint_angle
+    from repcheck.report.overlay import BAR_PROXY, rep_marks
+
+    t1 = time.perf_counter()
+    lift = (analysis.get("lift") or {}).get("name") or "squat"
+    side = (analysis.get("view") or {}).get("facing") or "both"
+    side = side if side in ("left", "right") else "both"
+    t = np.asarray(series.times, float)
+    size = (FIGSIZE_IN[0], 7.2)
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=size, dpi=DPI, layout="constrained")
+        FigureCanvasAgg(fig)
+        ax_angle, ax_up, ax_drift = fig.subplots(3, 1, sharex=True)
+        for (name, (colour, dash)) in zip(ANALYSIS_ANGLES.get(lift, ("knee",)), _ANGLE_STYLE,
+                                          strict=False):
+            ax_angle.plot(t, joint_angle(series, name, side), color=colour, linestyle=dash,
+                          label=f"{name} angle")
+        for f in analysis.get("findings", []):
+            if f.get("unit") == "°" and isinstance(f.get("threshold"), (int, float)):
+                ax_angle.axhline(f["threshold"], color=_MUTED, linestyle="-.", linewidth=0.8)
+        ax_angle.set_ylabel("angle (°)")
+        ax_angle.legend(loc="lower left", fontsize="small")
+        bar = _bar_xy(series, BAR_PROXY.get(lift, "wrist"))
+        ax_up.plot(t, -(bar[:, 1] - np.nanmax(bar[:, 1])), color="#0072B2")
+        ax_up.set_ylabel("bar height (px)")
+        ax_drift.plot(t, bar[:, 0] - np.nanmedian(bar[:, 0]), color="#CC79A7", linestyle="--")
+        ax_drift.axhline(0, color=_MUTED, linewidth=0.8)
+        ax_drift.set_ylabel("bar drift (px)")
+        ax_drift.set_xlabel("time (s)")
+        for mark in rep_marks(analysis):
+            for ax in (ax_angle, ax_up, ax_drift):
+                ax.axvspan(mark.start, mark.end, color=_REP_SHADE.get(mark.verdict, "#999999"),
+                           alpha=0.12, linewidth=0)
+            ax_angle.text((mark.start + mark.end) / 2, 1.0, f"rep {mark.number}",
+                          transform=ax_angle.get_xaxis_transform(), ha="center", va="bottom",
+                          fontsize="small")
+        title = f"{lift.title()}: rep by rep ({_video_name(analysis)})"
+        fig.suptitle(title)
+        _save(fig, path, fmt, title)
+    scale = DPI if fmt == "png" else 72
+    width, height = (round(v * scale) for v in size)
+    return Rendered(path, fmt, width, height, t1 - t0, time.perf_counter() - t1)
+
+
+def _bar_xy(series, part: str) -> np.ndarray:
+    import numpy as np
+
+    left, right = series.xy(f"left_{part}"), series.xy(f"right_{part}")
+    both = np.stack([left, right])
+    out = np.full(left.shape, np.nan)
+    seen = np.isfinite(both).any(axis=0)
+    out[seen] = np.nanmean(both[:, seen], axis=0)
+    return out
+
+
+def _video_name(analysis: dict) -> str:
+    return Path((analysis.get("video") or {}).get("path") or "video").name
