@@ -3,12 +3,8 @@ PostgreSQL server that the suite starts itself (initdb + pg_ctl on a free port).
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ helper modules
 SHARED = Path(os.environ.get("REPCHECK_SHARED", REPO.parent / "shared"))
 
 
@@ -70,56 +67,21 @@ def cli(home, capsys):
 
 
 # -- PostgreSQL -----------------------------------------------------------------------------
-def _pg_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    if found:
-        return Path(found[-1]).parent
-    which = shutil.which("pg_ctl")
-    return Path(which).parent if which else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_postgres_user(cmd: list[str]) -> list[str]:
-    """initdb refuses to run as root; run the server as the `postgres` system user then."""
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *cmd]
-    return cmd
-
-
 @pytest.fixture(scope="session")
 def pg_server():
     """A throwaway PostgreSQL server on 127.0.0.1; yields a URL to its `postgres` database."""
-    bindir = _pg_bin()
-    if bindir is None:
+    from pgserver import pg_bin, start_postgres
+
+    if pg_bin() is None:
         message = "PostgreSQL server binaries not found (install Debian's postgresql)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    root = Path(tempfile.mkdtemp(prefix="repcheck-pg-"))
-    data = root / "data"
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-        os.chmod(root, 0o700)
-    port = _free_port()
-    subprocess.run(_as_postgres_user([str(bindir / "initdb"), "-D", str(data), "-U", "repcheck",
-                                      "--auth=trust", "-E", "UTF8", "--no-sync"]),
-                   check=True, capture_output=True)
-    opts = (f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={root} "
-            "-c fsync=off -c full_page_writes=off -c synchronous_commit=off")
-    subprocess.run(_as_postgres_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts,
-                                      "-l", str(root / "log"), "-w", "-t", "60", "start"]),
-                   check=True, capture_output=True)
+    server = start_postgres()
     try:
-        yield f"postgresql://repcheck@127.0.0.1:{port}/postgres"
+        yield server.url
     finally:
-        subprocess.run(_as_postgres_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast",
-                                          "-w", "stop"]), capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+        server.stop()
 
 
 @pytest.fixture
