@@ -88,16 +88,22 @@ def write_overlay(video: Path, series, analysis: dict[str, Any], out: Path,
     tmp = out.with_name(f".{out.stem}.partial{out.suffix}")
     width, height = _even(info.width), _even(info.height)
     written = 0
+    def drawn_frames():
+        for frame in iter_frames(video, max_side=max(info.width, info.height), info=info):
+            img = frame.rgb  # drawn on in RGB: colours below are (R, G, B)
+            i = _nearest(series.times, frame.time_s)
+            _draw_frame(cv2, img, pts, bar, i, frame.time_s, marks, lift)
+            yield np.ascontiguousarray(img[:height, :width])
+
     try:
         # x264 "ultrafast" is the cheapest preset (1080p: ~7 ms a frame here); the file is
         # about twice the size "superfast" would give, which an annotated clip can afford.
+        # Decoding and drawing run in a second thread while this one encodes: both spend
+        # their time in C code that releases the GIL, so the two overlap on two cores.
         with ClipWriter(tmp, width, height, info.fps or 30.0, preset="ultrafast", crf=23,
                         threads=2) as writer:
-            for frame in iter_frames(video, max_side=max(info.width, info.height), info=info):
-                img = frame.rgb  # drawn on in RGB: colours below are (R, G, B)
-                i = _nearest(series.times, frame.time_s)
-                _draw_frame(cv2, img, pts, bar, i, frame.time_s, marks, lift)
-                writer.write(np.ascontiguousarray(img[:height, :width]), "rgb24")
+            for img in _prefetch(drawn_frames(), depth=8):
+                writer.write(img, "rgb24")
                 written += 1
                 if progress is not None:
                     progress(written, info.frame_count)
@@ -106,6 +112,41 @@ def write_overlay(video: Path, series, analysis: dict[str, Any], out: Path,
         tmp.unlink(missing_ok=True)
         raise
     return written
+
+
+def _prefetch(items, depth: int):
+    """Iterate ``items`` in a background thread, up to ``depth`` ahead; errors re-raised."""
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                q.put(item)
+            q.put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            q.put(exc)
+
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while (item := q.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                worker.join(0.05)
 
 
 def _even(n: int) -> int:
