@@ -9,7 +9,8 @@ JSON schema ``repcheck.analysis`` version 1 (``Analysis.to_dict``)::
       "schema": "repcheck.analysis", "version": 1,
       "video": {"path", "sha256", "width", "height", "fps", "duration_s", "frames"},
       "lift": {"name": str|null, "detected": bool, "confidence": float, "features": {...}},
-      "view": {"name", "facing", "detected": bool, "confidence", "width_ratio"},
+      "view": {"name", "facing", "detected": bool, "confidence", "width_ratio",
+               "hip_ratio", "yaw_deg"},
       "reps": [{"number", "start_s", "turnaround_s", "end_s", "eccentric_s", "pause_s",
                 "concentric_s", "amplitude_torso", "concentric_speed_px_s",
                 "concentric_speed_m_s" (null without --height), "partial", "complete"}],
@@ -107,7 +108,9 @@ class Analysis:
             "view": {"name": self.view.view, "facing": self.view.facing,
                      "detected": not self.view.forced,
                      "confidence": round(self.view.confidence, 3),
-                     "width_ratio": _round(self.view.width_ratio)},
+                     "width_ratio": _round(self.view.width_ratio),
+                     "hip_ratio": _round(self.view.hip_ratio),
+                     "yaw_deg": _round(self.view.yaw_deg)},
             "reps": [rep_dict(r, self.metres_per_px) for r in self.seg.reps],
             "tempo": tempo_dict(self.seg.reps),
             "findings": [f.to_dict() for f in self.findings],
@@ -165,23 +168,25 @@ def nan_is_unknown():
 
 def _analyse(series, lift, view, height_cm, source_path) -> Analysis:
     clean = clean_series(series)
+    # Counting reps needs the motion, not a judgeable joint: hands hidden behind the bar
+    # at the chest are still placed sensibly by the model, so keep them for segmentation
+    # (and for recognising the lift when the hands are never clearly seen).
+    motion = clean_series(series, min_visibility=MOTION_MIN_VISIBILITY)
     warnings = input_warnings(series)
     view_est = detect_view(clean)
     if view != "auto":
         view_est = forced_view(view_est, view)
     if lift == "auto":
-        lift_est = (detect_lift(clean) if not too_few_detections(series)
-                    else LiftEstimate(None, 0.0, lift_features(clean)))
+        lift_est = (detect_lift(clean, motion) if not too_few_detections(series)
+                    else LiftEstimate(None, 0.0, lift_features(clean, motion)))
     else:
-        lift_est = LiftEstimate(lift, 1.0, lift_features(clean), forced=True)
+        lift_est = LiftEstimate(lift, 1.0, lift_features(clean, motion), forced=True)
     if lift_est.lift is None:
         seg = Segmentation((), "", "top", (), float("nan"))
         return Analysis(series, lift_est, view_est, seg, [], warnings, source_path, height_cm)
-    # Counting reps needs the motion, not a judgeable joint: hands hidden behind the bar
-    # at the chest are still placed sensibly by the model, so keep them for segmentation.
-    seg = segment_reps(clean_series(series, min_visibility=MOTION_MIN_VISIBILITY),
-                       lift_est.lift)
-    findings = run_checks(CheckContext(clean, view_est, seg, height_cm), lift_est.lift)
+    seg = segment_reps(motion, lift_est.lift)
+    findings = run_checks(CheckContext(clean, view_est, seg, height_cm, motion),
+                          lift_est.lift)
     return Analysis(series, lift_est, view_est, seg, prioritised(findings), warnings,
                     source_path, height_cm)
 
