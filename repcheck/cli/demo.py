@@ -127,9 +127,9 @@ def _demo_video(out) -> None:
         out.print(f"\n(The example clip {DEMO_CLIP} is not installed with this copy of "
                   "RepCheck; run the demo from a source checkout to see the video analysis.)")
         return
-    out.print(f"\n$ repcheck analyze examples/{DEMO_CLIP} --lift squat --log 145")
+    out.print(f"\n$ repcheck analyze examples/{DEMO_CLIP} --log 145")
     with progress_bar(False) as progress:
-        result = analyse_video(clip, "squat", "auto", None, progress=progress)
+        result = analyse_video(clip, "auto", "auto", None, progress=progress)
     render(result)
     logged = _record(clip, result.to_dict(), Weight.parse("145", "kg"), None, None)
     if logged is not None:
