@@ -41,6 +41,23 @@ def short_id(full: str) -> str:
     return full.replace("-", "")[-8:]
 
 
+# Matches a row whose id is ``:full`` or starts (``:head``) or ends (``:tail``) with what the
+# user typed, dashes ignored; parameters from :func:`id_params`.
+ID_MATCH_SQL = ("(id = :full OR replace(id, '-', '') LIKE :head "
+                "OR replace(id, '-', '') LIKE :tail)")
+
+
+def id_params(ref: str, what: str, hint: str) -> dict[str, str]:
+    """Parameters for :data:`ID_MATCH_SQL`, or an error when ``ref`` cannot be an id."""
+    from repcheck.errors import InputError
+
+    token = ref.strip().lower()
+    if len(token) < 4 or any(c not in "0123456789abcdef-" for c in token):
+        raise InputError(f"{ref!r} is not a {what} id", hint)
+    bare = token.replace("-", "")
+    return {"full": token, "head": bare + "%", "tail": "%" + bare}
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

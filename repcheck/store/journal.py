@@ -15,7 +15,7 @@ from typing import Any
 
 from repcheck import lifts
 from repcheck.errors import InputError, NotFoundError, StoreError
-from repcheck.ids import iso, short_id, utcnow, uuid7
+from repcheck.ids import ID_MATCH_SQL, id_params, iso, short_id, utcnow, uuid7
 from repcheck.notation import SetEntry
 from repcheck.records import TRUSTED_REPS, Bests, NewRecord, SetRef, detect_prs
 from repcheck.store.db import Database
@@ -386,14 +386,9 @@ def count_sets(db: Database) -> int:
 # -- corrections -------------------------------------------------------------------------
 def find_set(db: Database, athlete_id: str, ref: str) -> LoggedSet:
     """A live set by its full id or a unique head or tail of at least 4 characters."""
-    token = ref.strip().lower()
-    if len(token) < 4 or any(c not in "0123456789abcdef-" for c in token):
-        raise InputError(f"{ref!r} is not a set id", "copy the id shown by `repcheck history`")
-    bare = token.replace("-", "")
+    params = id_params(ref, "set", "copy the id shown by `repcheck history --ids`")
     rows = db.all(f"SELECT {_SET_COLUMNS} FROM sets WHERE athlete_id = :a AND deleted = 0 AND "
-                  "(id = :full OR replace(id, '-', '') LIKE :head OR "
-                  "replace(id, '-', '') LIKE :tail) LIMIT 2",
-                  {"a": athlete_id, "full": token, "head": bare + "%", "tail": "%" + bare})
+                  f"{ID_MATCH_SQL} LIMIT 2", {"a": athlete_id, **params})
     if not rows:
         raise NotFoundError(f"no set with id {ref!r}", "see the ids in `repcheck history --ids`")
     if len(rows) > 1:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from repcheck.errors import InputError, NotFoundError
-from repcheck.ids import iso, short_id, utcnow, uuid7
+from repcheck.ids import ID_MATCH_SQL, id_params, iso, short_id, utcnow, uuid7
 from repcheck.store.db import Database
 
 _COLUMNS = ("id, sha256, athlete_id, set_id, filename, ext, size_bytes, duration_s, fps, width,"
@@ -69,14 +69,10 @@ def find_by_hash(db: Database, sha256: str) -> VideoRow | None:
 
 
 def get_video(db: Database, ref: str) -> VideoRow:
-    token = ref.strip().lower()
-    if len(token) < 4 or any(c not in "0123456789abcdef-" for c in token):
-        raise InputError(f"{ref!r} is not a video id", "see `repcheck video list`")
-    bare = token.replace("-", "")
-    rows = db.all(f"SELECT {_COLUMNS} FROM videos WHERE deleted = 0 AND (id = :full OR "
-                  "replace(id, '-', '') LIKE :head OR replace(id, '-', '') LIKE :tail OR "
-                  "sha256 LIKE :head) LIMIT 2",
-                  {"full": token, "head": bare + "%", "tail": "%" + bare})
+    """A live video by id (or a unique head or tail of it) or by the head of its SHA-256."""
+    params = id_params(ref, "video", "see `repcheck video list`")
+    rows = db.all(f"SELECT {_COLUMNS} FROM videos WHERE deleted = 0 AND ({ID_MATCH_SQL} OR "
+                  "sha256 LIKE :head) LIMIT 2", params)
     if not rows:
         raise NotFoundError(f"no video with id {ref!r}", "see `repcheck video list`")
     if len(rows) > 1:
