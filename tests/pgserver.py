@@ -40,15 +40,27 @@ class PgServer:
     url: str  # superuser URL to the `postgres` database
     root: Path
     bindir: Path
+    options: str = ""
+
+    def halt(self, mode: str = "immediate") -> None:
+        """Stop the server but keep its data (``immediate`` = as if it crashed)."""
+        subprocess.run(_as_postgres_user([str(self.bindir / "pg_ctl"), "-D",
+                                          str(self.root / "data"), "-m", mode, "-w", "stop"]),
+                       capture_output=True)
+
+    def start(self) -> None:
+        subprocess.run(_as_postgres_user([str(self.bindir / "pg_ctl"), "-D",
+                                          str(self.root / "data"), "-o", self.options, "-l",
+                                          str(self.root / "log"), "-w", "-t", "60", "start"]),
+                       check=True, capture_output=True)
 
     def stop(self) -> None:
-        subprocess.run(_as_postgres_user([str(self.bindir / "pg_ctl"), "-D",
-                                          str(self.root / "data"), "-m", "fast", "-w", "stop"]),
-                       capture_output=True)
+        self.halt("fast")
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_postgres() -> PgServer:
+def start_postgres(durable: bool = False) -> PgServer:
+    """``durable=False`` trades crash safety for speed (fine unless the test crashes it)."""
     bindir = pg_bin()
     if bindir is None:
         raise RuntimeError("PostgreSQL server binaries not found (install Debian's postgresql)")
@@ -61,9 +73,9 @@ def start_postgres() -> PgServer:
     subprocess.run(_as_postgres_user([str(bindir / "initdb"), "-D", str(data), "-U", "repcheck",
                                       "--auth=trust", "-E", "UTF8", "--no-sync"]),
                    check=True, capture_output=True)
-    opts = (f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={root} "
-            "-c fsync=off -c full_page_writes=off -c synchronous_commit=off")
-    subprocess.run(_as_postgres_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts,
-                                      "-l", str(root / "log"), "-w", "-t", "60", "start"]),
-                   check=True, capture_output=True)
-    return PgServer(f"postgresql://repcheck@127.0.0.1:{port}/postgres", root, bindir)
+    opts = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={root}"
+    if not durable:
+        opts += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+    server = PgServer(f"postgresql://repcheck@127.0.0.1:{port}/postgres", root, bindir, opts)
+    server.start()
+    return server

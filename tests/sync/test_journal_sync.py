@@ -197,27 +197,42 @@ def test_sync_without_configuration_is_a_config_error(cli):
     assert r.code == 6 and "no sync database is configured" in r.err
 
 
-def test_server_stopped_partway_keeps_both_sides_consistent(devices, shared_db, monkeypatch):
-    a, b, _ = devices
-    a.ok("log", "squat", "5x100")
+def test_server_stopped_partway_keeps_both_sides_consistent(home, capsys, tmp_path,
+                                                            monkeypatch):
+    """PostgreSQL really goes down in the middle of a push; nothing is lost or doubled."""
+    from pgserver import start_postgres
+
     from repcheck.sync import postgres
 
-    real_push = postgres.Remote.push
-    calls = {"n": 0}
+    server = start_postgres(durable=True)  # a crash must not lose acknowledged commits
+    try:
+        url = server.url
+        a = Device(capsys, tmp_path, "a", url)
+        b = Device(capsys, tmp_path, "b", url)
+        a.ok("log", "squat", "5x100", "--date", "2026-01-05")
+        a.sync()
+        a.ok("log", "bench", "3x5x80", "--date", "2026-01-06")
+        real_push = postgres.Remote.push
 
-    def failing_push(self, table, rows):
-        calls["n"] += 1
-        if table.local == "sets":  # the connection dies in the middle of the push
-            self.conn.close()
-        return real_push(self, table, rows)
+        def push_then_crash(self, table, rows):
+            if table.local == "sets":
+                server.halt("immediate")  # the server dies while the push is in flight
+            return real_push(self, table, rows)
 
-    monkeypatch.setattr(postgres.Remote, "push", failing_push)
-    r = a("sync")
-    assert r.code == 8 and "run the sync again" in r.err
-    monkeypatch.setattr(postgres.Remote, "push", real_push)
-    assert len(a.journal()) == 1
-    a.sync(), b.sync()
-    assert b.journal() == a.journal()
+        monkeypatch.setattr(postgres.Remote, "push", push_then_crash)
+        r = a("sync")
+        assert r.code == 8 and r.err.startswith("Error: lost the sync database")
+        assert len(a.journal()) == 4  # local data untouched
+        monkeypatch.setattr(postgres.Remote, "push", real_push)
+        server.start()
+        assert a("sync").code == 0
+        b.sync()
+        assert b.journal() == a.journal()
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM rc_sets").fetchone() \
+                == (4, 4)
+    finally:
+        server.stop()
 
 
 # -- videos through S3 (moto and Ceph RGW) -----------------------------------------------------
