@@ -158,6 +158,9 @@ def open_blob_store(max_rate: int | None = None):
     from repcheck.sync.s3 import BlobStore, S3Config
 
     bucket = get_setting("sync.bucket") or ""
+    if not bucket:
+        raise ConfigError("no bucket is configured",
+                          "run `repcheck config set sync.bucket s3://BUCKET/PREFIX`")
     if not bucket.startswith("s3://"):
         raise ConfigError("sync.bucket must look like s3://BUCKET/PREFIX")
     cfg = S3Config.from_url(
