@@ -11,7 +11,7 @@ from repcheck.errors import ExitCode, RepcheckError
 def _register_commands() -> None:
     # Importing a command module registers its commands on the app.
     from repcheck.cli import (  # noqa: F401
-        analyze, chart, demo, journal, paths, sync, synth, transfer, video,
+        analyze, batch, chart, demo, journal, paths, sync, synth, transfer, video,
     )
 
 

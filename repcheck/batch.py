@@ -1,0 +1,1039 @@
+"""Coach batch analysis: a folder of clips in, every set judged, one report out.
+
+Flow: **collect** the videos -> **plan** (hash, skip what the journal already holds) ->
+**analyse** on a pool of processes or a Dask cluster -> **store** each result in the journal
+as it arrives -> **report** (HTML, CSV or JSON).
+
+Collecting. Each ``PATH`` is a video file, a folder (walked recursively; files whose suffix
+is in :data:`repcheck.video.probe.VIDEO_SUFFIXES` are videos, other files are reported as
+"not a video" one line each, hidden files and folders such as ``.DS_Store`` are ignored) or
+an ``s3://BUCKET/KEY`` object or ``s3://BUCKET/PREFIX/`` folder.
+
+Athlete rule. ``--athlete NAME`` puts every clip of the run under that athlete. Without it,
+a clip that lies under a folder called ``athletes`` belongs to the folder right below it:
+``…/athletes/<name>/…/clip.mp4`` -> ``<name>`` (the last ``athletes`` folder in the path
+counts, matched case-insensitively; the same for ``s3://bucket/athletes/<name>/…`` keys).
+A clip outside that layout goes to the default athlete (the ``athlete`` setting, ``me`` by
+default), as every other command does. The athlete is created if the journal lacks it.
+
+Resume. A clip is identified by its SHA-256. It is skipped when the journal's videos table
+already holds an analysis of that content with the current analysis schema version
+(:data:`repcheck.analysis.pipeline.SCHEMA_VERSION`) made with the same ``--lift`` choice
+(auto-detected vs. forced to one lift). Each result is committed the moment it arrives, so
+an interrupted batch loses at most the clips in flight. Two paths with the same content are
+analysed once. Local clips are copied into the video library (content-addressed, once);
+clips read from S3 stay in the bucket and only their analysis is stored.
+
+Failures. A file that cannot be hashed, probed, decoded or analysed becomes one
+"failed" line (``RepcheckError`` message and hint); the batch goes on. Failures are not
+stored, so the next run tries them again.
+
+One core per worker. ``analyse_video(..., workers=1)`` keeps each clip's pose extraction in
+its own process (the pipeline otherwise splits long clips across all cores), and the worker
+pins OpenCV and the BLAS/OpenMP pools to one thread, so N workers use N cores. Local pools
+use the ``spawn`` start method: ``fork`` is unsafe once a process has touched MediaPipe or
+OpenCV threads.
+
+Scale-out. ``cluster="tcp://HOST:8786"`` sends the same job function to a Dask
+distributed scheduler (``pip install 'repcheck[cluster]'``); nothing else changes. Workers
+must see the videos: use ``s3://`` URLs or a folder mounted at the same path everywhere.
+S3 access goes through :mod:`repcheck.sync.s3` (endpoint from the ``sync.endpoint-url``
+setting, credentials from the usual AWS chain on each worker).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import json
+import os
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from repcheck.errors import InputError, NotFoundError, RepcheckError
+
+BATCH_SCHEMA = "repcheck.batch"
+BATCH_VERSION = 1
+LIFTS = ("squat", "bench", "deadlift", "press")
+#: Long side of report thumbnails, pixels.
+THUMB_SIDE = 240
+REPORT_SUFFIXES = (".html", ".htm", ".csv", ".json")
+DASK_SCHEMES = ("tcp://", "tls://", "ucx://", "inproc://")
+#: Environment that keeps native thread pools to one thread in a batch worker.
+SINGLE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                     "MKL_NUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1"}
+
+# Outcome statuses.
+ANALYSED, RESUMED, FAILED, NOT_VIDEO, DUPLICATE = (
+    "analysed", "resumed", "failed", "not_video", "duplicate")
+
+
+# -- records ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Source:
+    """One input: a local path or an s3:// URL, and whose it is."""
+
+    location: str
+    athlete: str | None
+    is_video: bool = True  # False: found in a folder walk with a non-video suffix
+
+    @property
+    def name(self) -> str:
+        return self.location.rstrip("/").rsplit("/", 1)[-1] if is_s3(self.location) \
+            else Path(self.location).name
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to analyse one clip (picklable, no journal access)."""
+
+    location: str
+    lift: str = "auto"
+    sha256: str | None = None  # known for local files; computed by the worker for S3
+    s3_endpoint: str | None = None
+    known: frozenset = frozenset()  # S3 only: hashes already analysed (resume)
+    use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class VideoMeta:
+    size_bytes: int
+    duration_s: float
+    fps: float
+    width: int
+    height: int
+    rotation: int
+    codec: str
+
+
+@dataclass
+class Outcome:
+    source: Source
+    status: str
+    sha256: str | None = None
+    analysis: dict | None = None
+    meta: VideoMeta | None = None
+    thumbnail: bytes | None = None  # JPEG
+    error: str | None = None
+    seconds: float = 0.0
+    same_as: str | None = None  # DUPLICATE: the location analysed instead
+
+    @property
+    def athlete(self) -> str:
+        return self.source.athlete or "?"
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome]
+    workers: int
+    cluster: str | None
+    lift: str
+    seconds: float = 0.0
+    generated_at: str = ""
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status in (FAILED, NOT_VIDEO)]
+
+    @property
+    def judged(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.analysis is not None]
+
+
+# -- collecting ---------------------------------------------------------------------------
+def is_s3(location: str) -> bool:
+    return location.startswith("s3://")
+
+
+def athlete_from_path(location: str) -> str | None:
+    """The folder right below the last ``athletes`` folder, or None (see module doc)."""
+    if is_s3(location):
+        parts = location[5:].split("/")[1:]  # drop the bucket
+    else:
+        parts = list(Path(os.path.abspath(location)).parts)
+    folders = parts[:-1]
+    for i in range(len(folders) - 2, -1, -1):
+        if folders[i].lower() == "athletes" and folders[i + 1].strip():
+            return folders[i + 1]
+    return None
+
+
+def collect_sources(paths: Iterable[str | Path], athlete: str | None = None,
+                    default_athlete: str = "me", s3_endpoint: str | None = None,
+                    exclude: Iterable[Path] = ()) -> list[Source]:
+    """Every input in order, folders walked; a path that does not exist stops the run.
+
+    ``exclude``: files never to pick up (the report being written, say)."""
+    from repcheck.video.probe import VIDEO_SUFFIXES
+
+    sources: list[Source] = []
+    seen: set[str] = set()
+    skip = {os.path.abspath(p) for p in exclude}
+
+    def add(location: str, is_video: bool = True) -> None:
+        if location not in seen and (is_s3(location) or os.path.abspath(location) not in skip):
+            seen.add(location)
+            who = athlete or athlete_from_path(location) or default_athlete
+            sources.append(Source(location, who, is_video))
+
+    for raw in paths:
+        text = str(raw)
+        if is_s3(text):
+            for url in list_s3(text, s3_endpoint):
+                add(url)
+            continue
+        path = Path(os.path.abspath(Path(text).expanduser()))  # cluster workers need it
+        if path.is_dir():
+            for file in walk_folder(path):
+                add(str(file), file.suffix.lower() in VIDEO_SUFFIXES)
+        elif path.exists() or path.is_symlink():
+            add(str(path))
+        else:
+            raise NotFoundError(f"{text} does not exist", "check the path")
+    return sources
+
+
+def walk_folder(root: Path) -> list[Path]:
+    """Files under ``root`` in a stable order, skipping hidden files and folders."""
+    found, visited = [], set()
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in visited:  # a symlink loop, or a folder linked twice
+            dirs[:] = []
+            continue
+        visited.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(folder) / f for f in sorted(files) if not f.startswith("."))
+    return found
+
+
+# -- S3 (through repcheck.sync.s3, the only boto3 importer) --------------------------------
+def split_s3(url: str) -> tuple[str, str]:
+    bucket, _, key = url[5:].partition("/")
+    if not bucket:
+        raise InputError(f"{url!r} names no bucket", "write s3://BUCKET/KEY")
+    return bucket, key
+
+
+def s3_client(bucket: str, endpoint: str | None):
+    from repcheck.sync.s3 import S3Config, make_client
+
+    cfg = S3Config(bucket=bucket, endpoint_url=endpoint)
+    return cfg, make_client(cfg)
+
+
+def list_s3(url: str, endpoint: str | None) -> list[str]:
+    """The video objects an s3:// argument names: one object, or all under a prefix."""
+    from repcheck.sync.s3 import map_error
+    from repcheck.video.probe import VIDEO_SUFFIXES
+
+    bucket, key = split_s3(url)
+    if key and not key.endswith("/") and Path(key).suffix.lower() in VIDEO_SUFFIXES:
+        return [url]
+    cfg, client = s3_client(bucket, endpoint)
+    prefix = key if not key or key.endswith("/") else key + "/"
+    urls = []
+    try:
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket,
+                                                                       Prefix=prefix):
+            for obj in page.get("Contents", []):
+                name = obj["Key"].rsplit("/", 1)[-1]
+                if Path(name).suffix.lower() in VIDEO_SUFFIXES and not name.startswith("."):
+                    urls.append(f"s3://{bucket}/{obj['Key']}")
+    except Exception as exc:  # noqa: BLE001 - mapped to a one-line error
+        raise map_error(exc, f"listing {url}", cfg) from None
+    if not urls:
+        raise NotFoundError(f"no videos under {url}", "check the bucket and prefix")
+    return sorted(urls)
+
+
+def fetch_s3(url: str, dest_dir: Path, endpoint: str | None) -> tuple[Path, str]:
+    """Download one object into ``dest_dir``; returns the file and its SHA-256."""
+    import hashlib
+
+    from repcheck.sync.s3 import map_error
+
+    bucket, key = split_s3(url)
+    cfg, client = s3_client(bucket, endpoint)
+    dest = dest_dir / (Path(key).name or "video.mp4")
+    digest = hashlib.sha256()
+    try:
+        body = client.get_object(Bucket=bucket, Key=key)["Body"]
+        with open(dest, "wb") as out:
+            while block := body.read(1 << 20):
+                digest.update(block)
+                out.write(block)
+    except Exception as exc:  # noqa: BLE001 - mapped to a one-line error
+        raise map_error(exc, f"download of {url}", cfg) from None
+    return dest, digest.hexdigest()
+
+
+# -- the worker ---------------------------------------------------------------------------
+def init_worker() -> None:
+    """Process-pool initializer: one thread per native pool, native log noise off."""
+    for key, value in SINGLE_THREAD_ENV.items():
+        os.environ.setdefault(key, value)
+    if not os.environ.get("REPCHECK_DEBUG"):
+        try:  # workers report through return values; MediaPipe's C++ logs go nowhere
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+        except OSError:
+            pass
+
+
+def single_core() -> None:
+    for key, value in SINGLE_THREAD_ENV.items():
+        os.environ.setdefault(key, value)
+    from repcheck.video.probe import load_cv2
+
+    load_cv2().setNumThreads(1)
+
+
+def analyse_job(job: Job) -> Outcome:
+    """Analyse one clip on one core. Never raises for a bad clip: returns FAILED."""
+    import tempfile
+
+    single_core()
+    started = time.perf_counter()
+    source = Source(job.location, None)
+    sha = job.sha256
+    try:
+        if is_s3(job.location):
+            with tempfile.TemporaryDirectory(prefix="repcheck-batch-") as tmp:
+                path, sha = fetch_s3(job.location, Path(tmp), job.s3_endpoint)
+                if sha in job.known:
+                    return Outcome(source, RESUMED, sha)
+                out = analyse_file(path, job, sha)
+        else:
+            out = analyse_file(Path(job.location), job, sha)
+    except RepcheckError as exc:
+        out = Outcome(source, FAILED, sha, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - one bad clip must not stop the batch
+        out = Outcome(source, FAILED, sha,
+                      error=f"internal error: {type(exc).__name__}: {exc} — please report it")
+    out.seconds = time.perf_counter() - started
+    return out
+
+
+def analyse_file(path: Path, job: Job, sha: str | None) -> Outcome:
+    from repcheck.analysis.pipeline import analyse_video
+    from repcheck.video.probe import probe_video
+
+    info = probe_video(path)
+    meta = VideoMeta(info.size_bytes, info.duration_s, info.fps, info.width, info.height,
+                     info.rotation, info.codec)
+    result = analyse_video(path, job.lift, workers=1, use_cache=job.use_cache)
+    doc = result.to_dict()
+    doc["video"]["path"] = job.location
+    thumb = thumbnail_jpeg(path, info)
+    return Outcome(Source(job.location, None), ANALYSED, sha or doc["video"]["sha256"], doc,
+                   meta, thumb)
+
+
+def thumbnail_jpeg(path: Path, info=None, side: int = THUMB_SIDE) -> bytes | None:
+    """The middle frame as a small JPEG (None if it cannot be decoded)."""
+    from repcheck.video.decode import iter_frames
+    from repcheck.video.probe import load_cv2, probe_video
+
+    try:
+        info = info or probe_video(path)
+        mid = max(info.frame_count // 2, 0)
+        frame = next(iter_frames(path, max_side=side, start=mid, stop=mid + 1, info=info))
+        cv2 = load_cv2()
+        ok, buf = cv2.imencode(".jpg", cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2BGR),
+                               [cv2.IMWRITE_JPEG_QUALITY, 70])
+    except Exception:  # noqa: BLE001 - a missing picture must not fail the clip
+        return None
+    return buf.tobytes() if ok else None
+
+
+# -- planning: hashes and resume ----------------------------------------------------------
+def lift_matches(analysis: dict, lift: str) -> bool:
+    info = analysis.get("lift") or {}
+    if lift == "auto":
+        return bool(info.get("detected", True))
+    return not info.get("detected", True) and info.get("name") == lift
+
+
+def is_current(analysis: dict | None, lift: str) -> bool:
+    from repcheck.analysis.pipeline import SCHEMA, SCHEMA_VERSION
+
+    return bool(analysis) and analysis.get("schema") == SCHEMA \
+        and analysis.get("version") == SCHEMA_VERSION and lift_matches(analysis, lift)
+
+
+def stored_analysis(db, sha: str, lift: str) -> dict | None:
+    from repcheck.store.videos import find_by_hash
+
+    with db.read():
+        row = find_by_hash(db, sha)
+    doc = row.analysis_json() if row and row.analysis else None
+    return doc if is_current(doc, lift) else None
+
+
+def known_hashes(db, lift: str) -> frozenset:
+    from repcheck.store.videos import list_videos
+
+    with db.read():
+        rows = list_videos(db)
+    return frozenset(r.sha256 for r in rows if r.analysis and is_current(r.analysis_json(), lift))
+
+
+def plan_jobs(sources: list[Source], db, lift: str, s3_endpoint: str | None = None,
+              use_cache: bool = True) -> tuple[list[Job], list[Outcome], dict[str, Source]]:
+    """Jobs to run, outcomes already settled (resumed, failed, duplicate), job -> source."""
+    from repcheck.video.library import sha256_file
+
+    jobs, settled, owner = [], [], {}
+    first_by_hash: dict[str, str] = {}
+    known = None
+    for src in sources:
+        if not src.is_video:
+            settled.append(Outcome(src, NOT_VIDEO, error="not a video (by its suffix)"))
+            continue
+        if is_s3(src.location):
+            if known is None:
+                known = known_hashes(db, lift)
+            jobs.append(Job(src.location, lift, None, s3_endpoint, known, use_cache))
+            owner[src.location] = src
+            continue
+        try:
+            sha = sha256_file(Path(src.location))
+        except OSError as exc:
+            settled.append(Outcome(src, FAILED, error=f"cannot read {src.name}: "
+                                   f"{exc.strerror or exc}"))
+            continue
+        if sha in first_by_hash:
+            settled.append(Outcome(src, DUPLICATE, sha, same_as=first_by_hash[sha]))
+            continue
+        first_by_hash[sha] = src.location
+        doc = stored_analysis(db, sha, lift)
+        if doc is not None:
+            settled.append(Outcome(src, RESUMED, sha, doc))
+            continue
+        jobs.append(Job(src.location, lift, sha, None, frozenset(), use_cache))
+        owner[src.location] = src
+    return jobs, settled, owner
+
+
+# -- running ------------------------------------------------------------------------------
+def default_workers() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def run_local(jobs: list[Job], workers: int, on_result: Callable[[Outcome], None],
+              fn: Callable[[Job], Outcome] | None = None) -> None:
+    """Run jobs on spawn-started worker processes, reporting each result as it finishes.
+
+    A worker that dies (a crash in native code, the OOM killer) breaks the whole pool and
+    every job in it. The jobs it took down are run again in a fresh pool; if that breaks
+    too, the rest run one per process, so only the clip that kills its worker fails.
+    Even ``workers=1`` uses a worker process, for the same isolation.
+    """
+    fn = fn or analyse_job
+    pending = longest_first(jobs)
+    for isolated in (False, False, True):
+        if not pending:
+            return
+        if isolated:
+            broken = []
+            for job in pending:
+                broken += run_pool([job], 1, fn, on_result, last_try=True)
+        else:
+            broken = run_pool(pending, min(workers, len(pending)), fn, on_result)
+        pending = broken
+
+
+def run_pool(jobs: list[Job], workers: int, fn, on_result, last_try: bool = False
+             ) -> list[Job]:
+    """One pool over ``jobs``; returns the jobs lost to a broken pool (unless last_try)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(
+        "spawn"), initializer=init_worker)
+    broken: list[Job] = []
+    try:
+        futures = {pool.submit(fn, job): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            if isinstance(future.exception(), BrokenProcessPool) and not last_try:
+                broken.append(job)
+            else:
+                on_result(collect_future(future, job))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return broken
+
+
+def longest_first(jobs: list[Job]) -> list[Job]:
+    """Biggest files first, so no worker is left with one long clip at the end (file size
+    stands in for length; S3 objects, whose size is unknown here, keep their order last)."""
+    def size(job: Job) -> int:
+        try:
+            return -1 if is_s3(job.location) else os.path.getsize(job.location)
+        except OSError:
+            return -1
+    return sorted(jobs, key=size, reverse=True)
+
+
+def collect_future(future, job: Job) -> Outcome:
+    """A worker's outcome, or FAILED if the worker itself died (crash, OOM kill)."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - a dead worker is one failed clip
+        return Outcome(Source(job.location, None), FAILED, job.sha256,
+                       error=f"the process analysing it died ({type(exc).__name__}); "
+                       "the file may crash the video decoder or exhaust memory")
+
+
+def run_dask(jobs: list[Job], address: str, on_result: Callable[[Outcome], None]) -> int:
+    """Run jobs on a Dask distributed cluster; returns its worker count."""
+    if not jobs:  # everything was resumed: no need for the cluster
+        return 0
+    client = connect_dask(address)
+    try:
+        workers = len(client.scheduler_info().get("workers", {}))
+        from distributed import as_completed
+
+        futures = {}
+        for i, job in enumerate(longest_first(jobs)):
+            fut = client.submit(analyse_job, job, pure=False, key=f"repcheck-batch-{i}-"
+                                f"{os.urandom(4).hex()}")
+            futures[fut] = job
+        for future in as_completed(list(futures)):
+            on_result(collect_future(future, futures[future]))
+        return workers
+    finally:
+        client.close()
+
+
+def connect_dask(address: str):
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError("--cluster needs Dask distributed",
+                         "pip install 'repcheck[cluster]'") from None
+    try:
+        return Client(address, timeout="15s")
+    except (OSError, TimeoutError) as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {address} ({exc})",
+                         "start it with `dask scheduler` or check the address") from None
+
+
+# -- storing ------------------------------------------------------------------------------
+def store_outcome(db, out: Outcome) -> None:
+    """Save one analysed clip (library copy for local files, row, analysis) atomically."""
+    from repcheck.config import get_paths
+    from repcheck.store.journal import ensure_athlete
+    from repcheck.store.videos import add_video, save_analysis
+    from repcheck.video.library import remove_file, store_file
+
+    stored = None
+    if not is_s3(out.source.location):
+        stored = store_file(Path(out.source.location), get_paths().videos)
+        out.sha256 = stored.sha256
+    try:
+        with db.write():
+            athlete, _ = ensure_athlete(db, out.athlete)
+            row, _ = add_video(db, sha256=out.sha256, athlete_id=athlete.id, set_id=None,
+                               filename=out.source.name,
+                               ext=Path(out.source.name).suffix.lower() or ".mp4",
+                               info=out.meta)
+            save_analysis(db, row.id, out.analysis)
+    except BaseException:
+        if stored is not None and stored.new:
+            remove_file(stored.path)
+        raise
+    save_thumbnail(out.sha256, out.thumbnail)
+
+
+def thumbnail_dir() -> Path:
+    from repcheck.config import get_paths
+
+    return get_paths().cache_dir / "thumbnails"
+
+
+def save_thumbnail(sha: str | None, data: bytes | None) -> None:
+    if not sha or not data:
+        return
+    try:
+        atomic_write_bytes(thumbnail_dir() / f"{sha}.jpg", data)
+    except OSError:
+        pass  # a missing thumbnail costs a picture in a report, nothing else
+
+
+def load_thumbnail(out: Outcome) -> bytes | None:
+    if out.thumbnail or not out.sha256:
+        return out.thumbnail
+    cached = thumbnail_dir() / f"{out.sha256}.jpg"
+    if cached.is_file():
+        return cached.read_bytes()
+    if not is_s3(out.source.location) and Path(out.source.location).is_file():
+        data = thumbnail_jpeg(Path(out.source.location))
+        save_thumbnail(out.sha256, data)
+        return data
+    return None
+
+
+# -- the whole run ------------------------------------------------------------------------
+@dataclass
+class BatchOptions:
+    lift: str = "auto"
+    athlete: str | None = None
+    workers: int | None = None
+    cluster: str | None = None
+    database: str | None = None  # --db flag
+    use_cache: bool = True
+    report: Path | None = None
+
+
+def check_options(opts: BatchOptions) -> None:
+    if opts.lift != "auto" and opts.lift not in LIFTS:
+        raise InputError(f"unknown lift {opts.lift!r}", f"use auto or one of {', '.join(LIFTS)}")
+    if opts.workers is not None and opts.workers < 1:
+        raise InputError("--workers must be at least 1")
+    if opts.workers is not None and opts.cluster:
+        raise InputError("--workers applies to local runs only",
+                         "a cluster's size is set where its workers are started")
+    if opts.cluster and not opts.cluster.startswith(DASK_SCHEMES):
+        raise InputError(f"{opts.cluster!r} is not a Dask scheduler address",
+                         "write it like tcp://HOST:8786")
+    if opts.report is not None and opts.report.suffix.lower() not in REPORT_SUFFIXES:
+        raise InputError(f"cannot tell the report format from {opts.report.name!r}",
+                         "name it *.html, *.csv or *.json")
+
+
+def run_batch(paths: list[str], opts: BatchOptions,
+              on_plan: Callable[[list[Job], list[Outcome]], None] | None = None,
+              on_result: Callable[[Outcome], None] | None = None) -> BatchResult:
+    """Collect, plan, analyse and store; the caller writes the report (see write_report)."""
+    from repcheck.config import get_setting
+    from repcheck.store.connect import open_journal
+
+    check_options(opts)
+    started = time.perf_counter()
+    endpoint = get_setting("sync.endpoint-url")
+    default = get_setting("athlete") or "me"
+    sources = collect_sources(paths, opts.athlete, default, endpoint,
+                              [opts.report] if opts.report else [])
+    if not sources:
+        raise NotFoundError("no files found under " + ", ".join(map(str, paths)),
+                            "give video files or folders that hold them")
+    db = open_journal(opts.database)
+    try:
+        jobs, outcomes, owner = plan_jobs(sources, db, opts.lift, endpoint, opts.use_cache)
+        if on_plan:
+            on_plan(jobs, outcomes)
+
+        def finish(out: Outcome) -> None:
+            out.source = owner.get(out.source.location, out.source)
+            if out.status == RESUMED and out.analysis is None and out.sha256:
+                out.analysis = stored_analysis(db, out.sha256, opts.lift)
+            if out.status == ANALYSED:
+                try:
+                    store_outcome(db, out)
+                except RepcheckError as exc:
+                    out.status, out.error = FAILED, f"analysed but not stored: {exc}"
+            outcomes.append(out)
+            if on_result:
+                on_result(out)
+
+        if opts.cluster:
+            workers = run_dask(jobs, opts.cluster, finish)
+        else:
+            workers = opts.workers or default_workers()
+            run_local(jobs, workers, finish)
+    finally:
+        db.close()
+    order = {s.location: i for i, s in enumerate(sources)}
+    outcomes.sort(key=lambda o: order.get(o.source.location, len(order)))
+    return BatchResult(outcomes, workers, opts.cluster, opts.lift,
+                       time.perf_counter() - started, now_iso())
+
+
+def now_iso() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- report data --------------------------------------------------------------------------
+VERDICT_ORDER = ("fail", "warn", "pass")
+
+
+def rep_verdict(findings: list[dict]) -> str:
+    got = {f["verdict"] for f in findings}
+    for v in VERDICT_ORDER:
+        if v in got:
+            return v
+    return "cant_judge" if findings else "—"
+
+
+def findings_by_rep(analysis: dict) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = defaultdict(list)
+    for f in analysis.get("findings", []):
+        if f.get("rep") is not None:
+            out[f["rep"]].append(f)
+    return out
+
+
+def main_cues(analysis: dict, limit: int = 3) -> list[str]:
+    """The distinct cues of failed, then warned checks, in the pipeline's priority order."""
+    cues: list[str] = []
+    for verdict in ("fail", "warn"):
+        for f in analysis.get("findings", []):
+            if f["verdict"] == verdict and f.get("cue") and f["cue"] not in cues:
+                cues.append(f["cue"])
+    return cues[:limit]
+
+
+@dataclass
+class FaultCount:
+    check: str
+    title: str
+    lift: str | None
+    fail_reps: int = 0
+    warn_reps: int = 0
+    videos: set = field(default_factory=set)
+    athletes: set = field(default_factory=set)
+    cue: str = ""
+
+
+def top_failures(result: BatchResult) -> list[FaultCount]:
+    """Checks that failed or warned most often, across every judged clip."""
+    counts: dict[str, FaultCount] = {}
+    for out in result.judged:
+        for f in out.analysis.get("findings", []):
+            if f["verdict"] not in ("fail", "warn"):
+                continue
+            c = counts.setdefault(f["check"], FaultCount(
+                f["check"], f["title"], (out.analysis.get("lift") or {}).get("name"),
+                cue=f.get("cue") or ""))
+            if f["verdict"] == "fail":
+                c.fail_reps += 1
+            else:
+                c.warn_reps += 1
+            c.videos.add(out.source.location)
+            c.athletes.add(out.athlete)
+    return sorted(counts.values(), key=lambda c: (-c.fail_reps, -c.warn_reps, c.check))
+
+
+def by_athlete(result: BatchResult) -> dict[str, list[Outcome]]:
+    groups: dict[str, list[Outcome]] = defaultdict(list)
+    for out in result.judged:
+        groups[out.athlete].append(out)
+    return dict(sorted(groups.items(), key=lambda kv: kv[0].lower()))
+
+
+def failure_line(out: Outcome) -> str:
+    """``PATH: reason``, always on one line."""
+    return " ".join(f"{out.source.location}: {out.error}".split())
+
+
+# -- report writers -----------------------------------------------------------------------
+def write_report(result: BatchResult, path: Path) -> Path:
+    """Write the report named by ``path``'s suffix (html, csv, json), atomically."""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        text = render_html(result)
+    elif suffix == ".csv":
+        text = render_csv(result)
+    elif suffix == ".json":
+        text = json.dumps(render_json(result), indent=2, ensure_ascii=False) + "\n"
+    else:
+        raise InputError(f"cannot tell the report format from {path.name!r}",
+                         "name it *.html, *.csv or *.json")
+    atomic_write_bytes(path, text.encode("utf-8"))
+    return path
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, fsync, rename: all or nothing."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(3).hex()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}",
+                         "check the folder exists and is writable") from None
+
+
+def totals(result: BatchResult) -> dict:
+    judged = result.judged
+    reps = sum(len(o.analysis.get("reps", [])) for o in judged)
+    return {"videos": len(judged), "analysed": result.count(ANALYSED),
+            "resumed": result.count(RESUMED), "duplicates": result.count(DUPLICATE),
+            "failed": result.count(FAILED), "not_videos": result.count(NOT_VIDEO),
+            "reps": reps, "athletes": len(by_athlete(result)),
+            "verdicts": dict(Counter(o.analysis.get("verdict") for o in judged))}
+
+
+def render_json(result: BatchResult) -> dict:
+    from repcheck import __version__
+    from repcheck.analysis.pipeline import SCHEMA, SCHEMA_VERSION
+
+    return {
+        "schema": BATCH_SCHEMA, "version": BATCH_VERSION,
+        "generated_at": result.generated_at, "repcheck": __version__,
+        "analysis_schema": {"name": SCHEMA, "version": SCHEMA_VERSION},
+        "options": {"lift": result.lift, "workers": result.workers,
+                    "cluster": result.cluster},
+        "totals": totals(result),
+        "top_failures": [{"check": c.check, "title": c.title, "lift": c.lift,
+                          "fail_reps": c.fail_reps, "warn_reps": c.warn_reps,
+                          "videos": len(c.videos), "athletes": sorted(c.athletes),
+                          "cue": c.cue} for c in top_failures(result)],
+        "videos": [{"source": o.source.location, "name": o.source.name,
+                    "athlete": o.source.athlete, "status": o.status, "sha256": o.sha256,
+                    "error": o.error, "same_as": o.same_as, "seconds": round(o.seconds, 2),
+                    "analysis": o.analysis} for o in result.outcomes],
+    }
+
+
+CSV_COLUMNS = ("athlete", "file", "source", "sha256", "status", "lift", "view",
+               "video_verdict", "rep", "start_s", "end_s", "eccentric_s", "pause_s",
+               "concentric_s", "partial", "rep_verdict", "faults", "warnings", "cues", "error")
+
+
+def render_csv(result: BatchResult) -> str:
+    """One row per rep; a clip without reps (or that failed) gets one row with rep empty."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for out in result.outcomes:
+        if out.status == DUPLICATE:
+            continue
+        base = {"athlete": out.source.athlete or "", "file": out.source.name,
+                "source": out.source.location, "sha256": out.sha256 or "",
+                "status": out.status, "error": out.error or ""}
+        a = out.analysis
+        if a is None:
+            writer.writerow(base)
+            continue
+        base |= {"lift": (a.get("lift") or {}).get("name") or "",
+                 "view": (a.get("view") or {}).get("name") or "",
+                 "video_verdict": a.get("verdict", "")}
+        per_rep = findings_by_rep(a)
+        if not a.get("reps"):
+            writer.writerow(base | {"cues": "; ".join(main_cues(a))})
+        for rep in a.get("reps", []):
+            fs = per_rep.get(rep["number"], [])
+            writer.writerow(base | {
+                "rep": rep["number"], "start_s": rep["start_s"], "end_s": rep["end_s"],
+                "eccentric_s": rep["eccentric_s"], "pause_s": rep["pause_s"],
+                "concentric_s": rep["concentric_s"], "partial": rep["partial"],
+                "rep_verdict": rep_verdict(fs),
+                "faults": "; ".join(f["title"] for f in fs if f["verdict"] == "fail"),
+                "warnings": "; ".join(f["title"] for f in fs if f["verdict"] == "warn"),
+                "cues": "; ".join(dict.fromkeys(f["cue"] for f in fs
+                                                if f["verdict"] in ("fail", "warn")
+                                                and f.get("cue")))})
+    return buf.getvalue()
+
+
+CSS = """
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;
+background:#f4f5f7}main{max-width:1100px;margin:auto;padding:24px}
+h1{margin:0 0 4px}h2{margin:32px 0 8px;border-bottom:2px solid #d6dae1;padding-bottom:4px}
+.meta{color:#5b6472}.totals span{display:inline-block;margin:8px 16px 0 0}
+table{border-collapse:collapse;width:100%;margin:8px 0;background:#fff}
+th,td{border:1px solid #e1e4ea;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#eef0f4}.video{display:flex;gap:16px;background:#fff;border:1px solid #e1e4ea;
+border-radius:8px;padding:12px;margin:12px 0}.video img{max-width:140px;max-height:240px;
+border-radius:4px;flex:none}.video .body{flex:1;min-width:0}.video h3{margin:0 0 4px;
+font-size:16px;overflow-wrap:anywhere}
+.v{font-weight:600;padding:1px 6px;border-radius:4px;white-space:nowrap}
+.v-pass{background:#dff3e4;color:#17612f}.v-fail{background:#fbe0e0;color:#9b1c1c}
+.v-warn{background:#fff1cc;color:#7a5200}.v-cant_judge,.v-no_lift,.v-not_judged{
+background:#ece6f7;color:#4b2d83}.v-info{background:#e3eefc;color:#1c4a8a}
+ul.cues{margin:6px 0 0 18px;padding:0}.fail-list li{font-family:ui-monospace,monospace;
+font-size:13px}.noimg{width:140px;height:100px;background:#e1e4ea;flex:none;display:flex;
+align-items:center;justify-content:center;color:#5b6472;font-size:12px}
+"""
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def badge(verdict: str | None) -> str:
+    v = verdict or "—"
+    return f'<span class="v v-{_e(v)}">{_e(v.replace("_", " "))}</span>'
+
+
+def render_html(result: BatchResult) -> str:
+    """One self-contained page: inline CSS, thumbnails as data: URIs, no scripts."""
+    t = totals(result)
+    parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+             "<meta name='viewport' content='width=device-width,initial-scale=1'>",
+             "<title>RepCheck batch report</title>", f"<style>{CSS}</style></head><body><main>",
+             "<h1>RepCheck batch report</h1>",
+             f"<div class='meta'>Generated {_e(result.generated_at)} · lift: {_e(result.lift)}"
+             f" · {_e(result.cluster or f'{result.workers} local workers')}</div>",
+             "<div class='totals'>" + "".join(
+                 f"<span><b>{t[k]}</b> {label}</span>" for k, label in (
+                     ("videos", "videos judged"), ("reps", "reps"), ("athletes", "athletes"),
+                     ("analysed", "analysed now"), ("resumed", "from earlier runs"),
+                     ("failed", "failed"), ("not_videos", "not videos"))) + "</div>"]
+    parts.append(html_top_failures(result))
+    for athlete, outs in by_athlete(result).items():
+        parts.append(html_athlete(athlete, outs))
+    parts.append(html_failures(result))
+    parts.append("</main></body></html>\n")
+    return "\n".join(parts)
+
+
+def html_top_failures(result: BatchResult) -> str:
+    rows = top_failures(result)
+    if not rows:
+        return "<h2>Most frequent faults</h2><p>No failed or warned checks.</p>"
+    body = "".join(
+        f"<tr><td>{_e(c.title)}</td><td>{_e(c.lift)}</td><td>{c.fail_reps}</td>"
+        f"<td>{c.warn_reps}</td><td>{len(c.videos)}</td><td>{_e(', '.join(sorted(c.athletes)))}"
+        f"</td><td>{_e(c.cue)}</td></tr>" for c in rows[:10])
+    return ("<h2>Most frequent faults</h2><table><tr><th>Check</th><th>Lift</th>"
+            "<th>Failed</th><th>Warned</th><th>Videos</th><th>Athletes</th><th>Cue</th></tr>"
+            f"{body}</table>")
+
+
+def html_athlete(athlete: str, outs: list[Outcome]) -> str:
+    reps = sum(len(o.analysis.get("reps", [])) for o in outs)
+    verdicts = Counter(o.analysis.get("verdict") for o in outs)
+    faults = Counter(f["title"] for o in outs for f in o.analysis.get("findings", [])
+                     if f["verdict"] == "fail")
+    common = (f" Most common fault: <b>{_e(faults.most_common(1)[0][0])}</b> "
+              f"({faults.most_common(1)[0][1]} reps).") if faults else ""
+    anchor = _e("-".join(athlete.split()))
+    head = (f"<h2 id='athlete-{anchor}'>{_e(athlete)}</h2><p>{len(outs)} video"
+            f"{'s' if len(outs) != 1 else ''}, {reps} reps; "
+            + ", ".join(f"{n} {_e(v)}" for v, n in sorted(verdicts.items(), key=str))
+            + f".{common}</p>")
+    return head + "".join(html_video(o) for o in outs)
+
+
+def html_video(out: Outcome) -> str:
+    a = out.analysis
+    thumb = load_thumbnail(out)
+    img = (f"<img alt='middle frame of {_e(out.source.name)}' src='data:image/jpeg;base64,"
+           f"{base64.b64encode(thumb).decode()}'>") if thumb else \
+        "<div class='noimg'>no picture</div>"
+    lift = (a.get("lift") or {}).get("name") or "unknown lift"
+    view = (a.get("view") or {}).get("name") or "?"
+    cues = main_cues(a)
+    cue_html = ("<ul class='cues'>" + "".join(f"<li>{_e(c)}</li>" for c in cues) + "</ul>"
+                if cues else "")
+    warn = "".join(f"<p class='meta'>Note: {_e(w)}</p>" for w in a.get("warnings", []))
+    resumed = " · from an earlier run" if out.status == RESUMED else ""
+    return (f"<div class='video'>{img}<div class='body'><h3>{_e(out.source.name)} "
+            f"{badge(a.get('verdict'))}</h3><div class='meta'>{_e(lift)}, {_e(view)} view · "
+            f"{_e(out.source.location)}{resumed}</div><p>{_e(a.get('summary'))}</p>{warn}"
+            f"{html_rep_table(a)}{cue_html}</div></div>")
+
+
+def html_rep_table(a: dict) -> str:
+    reps = a.get("reps", [])
+    if not reps:
+        return ""
+    per_rep = findings_by_rep(a)
+    checks = list(dict.fromkeys(f["title"] for fs in per_rep.values() for f in fs
+                                if f["verdict"] != "info"))
+    head = "".join(f"<th>{_e(c)}</th>" for c in checks)
+    rows = []
+    for rep in reps:
+        fs = {f["title"]: f for f in per_rep.get(rep["number"], [])}
+        cells = "".join(f"<td>{finding_cell(fs.get(c))}</td>" for c in checks)
+        partial = " (partial)" if rep.get("partial") else ""
+        rows.append(f"<tr><td>{rep['number']}{partial}</td>"
+                    f"<td>{badge(rep_verdict(list(fs.values())))}</td>"
+                    f"<td>{rep['start_s']:.1f}–{rep['end_s']:.1f} s</td>"
+                    f"<td>{rep['eccentric_s']:.1f} / {rep['pause_s']:.1f} / "
+                    f"{rep['concentric_s']:.1f}</td>{cells}</tr>")
+    return ("<table><tr><th>Rep</th><th>Verdict</th><th>Time</th><th>Down / pause / up s</th>"
+            f"{head}</tr>{''.join(rows)}</table>")
+
+
+def finding_cell(f: dict | None) -> str:
+    if f is None:
+        return ""
+    value = ""
+    if isinstance(f.get("value"), (int, float)):
+        unit = f.get("unit") or ""
+        value = f" {f['value']:.1f}{'' if unit in ('°', '') else ' '}{unit}"
+    return f"{badge(f['verdict'])}{_e(value)}"
+
+
+def html_failures(result: BatchResult) -> str:
+    bad = result.failures
+    dups = [o for o in result.outcomes if o.status == DUPLICATE]
+    out = []
+    if bad:
+        out.append("<h2>Files not analysed</h2><ul class='fail-list'>" + "".join(
+            f"<li>{_e(failure_line(o))}</li>" for o in bad) + "</ul>")
+    if dups:
+        out.append("<h2>Duplicates</h2><ul class='fail-list'>" + "".join(
+            f"<li>{_e(o.source.location)}: same clip as {_e(o.same_as)}</li>" for o in dups)
+            + "</ul>")
+    return "".join(out)
+
+
+def outcome_dict(out: Outcome) -> dict:
+    """Plain dict of an outcome without the thumbnail (for logs and tests)."""
+    d = asdict(out)
+    d.pop("thumbnail")
+    return d
+
+
+# -- overlays --------------------------------------------------------------------------------
+def overlay_name(outcome: Outcome) -> str:
+    """``<clip stem>-<first 8 of its SHA-256>.mp4``: unique even for same-named clips."""
+    return f"{Path(outcome.source.name).stem}-{(outcome.sha256 or 'video')[:8]}.mp4"
+
+
+def write_overlays(result: BatchResult, folder: Path, on_done=None) -> list[Path]:
+    """An annotated video for every local clip analysed now or earlier (resumed).
+
+    Landmarks come from the pose cache, so a clip analysed on this machine is drawn without
+    running the model again. An overlay already in ``folder`` is kept.
+    """
+    from repcheck.pose.extract import extract
+    from repcheck.report.overlay import write_overlay
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the overlay folder {folder}: {exc.strerror}") from None
+    written = []
+    for outcome in result.outcomes:
+        if outcome.status not in (ANALYSED, RESUMED) or outcome.analysis is None \
+                or is_s3(outcome.source.location):
+            continue
+        out = folder / overlay_name(outcome)
+        if not out.exists():
+            video = Path(outcome.source.location)
+            write_overlay(video, extract(video, workers=1), outcome.analysis, out)
+            written.append(out)
+        if on_done is not None:
+            on_done(out)
+    return written
