@@ -199,3 +199,14 @@ def test_names_that_look_like_markup_are_printed_literally(jcli):
     assert "lunge [/b]" in jcli.ok("prs", "--athlete", "Bob [/x]").out
     assert "Bob [/x]" in jcli.ok("athletes").out
     assert "lunge [/b]" in jcli.ok("lifts").out
+
+
+def test_prs_for_chosen_lifts(jcli):
+    jcli.ok("log", "squat", "1x200")
+    jcli.ok("log", "bench", "1x140")
+    jcli.ok("log", "deadlift", "1x250")
+    jcli.ok("log", "front", "squat", "3x120", "--new")
+    data = jcli.ok("prs", "bench", "front squat", "--json").json()
+    assert [x["lift"] for x in data["lifts"]] == ["bench", "front-squat"]
+    assert data["total_kg"] == 590  # the total still counts every lift
+    assert jcli("prs", "benhc").code == 1

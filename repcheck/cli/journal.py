@@ -220,6 +220,8 @@ def _unit(flag: str | None) -> str | None:
 
 @app.command(rich_help_panel="Journal")
 def prs(
+    lifts: Annotated[list[str] | None, typer.Argument(
+        metavar="[LIFT]...", help="Only these lifts (default: every lift).")] = None,
     formula: Annotated[str | None, typer.Option(help="e1RM formula (default: setting).")] = None,
     unit: UnitOpt = None,
     athlete: AthleteOpt = None,
@@ -227,7 +229,7 @@ def prs(
 ) -> None:
     """Personal records across lifts, the powerlifting total and DOTS.
 
-    Examples: repcheck prs · repcheck prs --unit lb · repcheck prs --json
+    Examples: repcheck prs · repcheck prs squat bench --unit lb · repcheck prs --json
     """
     from repcheck.config import get_setting
     from repcheck.errors import InputError
@@ -244,7 +246,11 @@ def prs(
         bests = j.load_all_bests(db, who.id)
         bw = j.latest_bodyweight(db, who.id)
         names = j.lift_names(db)
+        wanted = [j.resolve_lift(db, name) for name in lifts or []]
     table = view.PrTable(who.name, formula, bests, names, bw[0] if bw else None, who.sex)
+    if wanted:
+        table = view.PrTable(who.name, formula, {k: v for k, v in bests.items() if k in wanted},
+                             names, bw[0] if bw else None, who.sex, total_from=bests)
     if as_json:
         echo_json(view.prs_json(table))
         return

@@ -115,11 +115,13 @@ class PrTable:
     names: dict[str, str]
     bodyweight: Weight | None
     sex: str | None
+    total_from: dict[str, Bests] | None = None  # all lifts, when the table shows a subset
 
     def total_kg(self) -> Decimal | None:
         from repcheck.lifts import TOTAL_KEYS
 
-        parts = [self.bests[k].heaviest() for k in TOTAL_KEYS if k in self.bests]
+        source = self.total_from if self.total_from is not None else self.bests
+        parts = [source[k].heaviest() for k in TOTAL_KEYS if k in source]
         if len(parts) < len(TOTAL_KEYS) or any(p is None for p in parts):
             return None
         return sum((p.kg for p in parts if p is not None), Decimal(0))
