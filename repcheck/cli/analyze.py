@@ -21,7 +21,7 @@ _STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "info": "cyan",
           "not_judged": "dim", "cant_judge": "magenta", "no_lift": "magenta"}
 
 
-@app.command()
+@app.command(rich_help_panel="Video")
 def analyze(
     video: Annotated[Path, typer.Argument(
         help="Video of one set (mp4, mov, m4v, avi, webm, mkv).")],

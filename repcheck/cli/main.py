@@ -9,10 +9,11 @@ from repcheck.errors import ExitCode, RepcheckError
 
 
 def _register_commands() -> None:
-    # Importing a command module registers its commands on the app.
-    from repcheck.cli import (  # noqa: F401
-        analyze, batch, chart, demo, journal, paths, sync, synth, transfer, video,
-    )
+    # Importing a command module registers its commands on the app; the order of the
+    # imports is the order of the panels in `repcheck --help`.
+    from repcheck.cli import journal  # noqa: F401, I001
+    from repcheck.cli import chart, analyze, video, batch, synth  # noqa: F401
+    from repcheck.cli import transfer, sync, paths, demo  # noqa: F401
 
 
 def run_cli(argv: list[str] | None = None, prog_name: str = "repcheck") -> int:

@@ -18,7 +18,7 @@ from repcheck.errors import InputError
 PerRep = Annotated[str | None, typer.Option(help="One value, or one per rep separated by commas.")]
 
 
-@app.command()
+@app.command(rich_help_panel="Video")
 def synth(
     out: Annotated[
         Path,
