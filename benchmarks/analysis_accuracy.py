@@ -28,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from repcheck.analysis.checks import FAULT_CHECKS  # noqa: E402  (after sys.path)
+
 SHARED = Path(os.environ.get("REPCHECK_SHARED", ROOT.parent / "shared"))
 CLIPS = SHARED / "realclips"
 
@@ -130,17 +133,6 @@ SYNTH_CLIPS = (
 )
 
 
-#: Which checks report each fault the renderer can inject (its FAULT_KINDS names).
-FAULT_CHECKS = {
-    "depth_above_parallel": {"squat.depth"},
-    "bar_drift": {"squat.bar_over_midfoot", "deadlift.bar_drift", "press.bar_over_midfoot"},
-    "hip_shift": {"squat.hip_shift"},
-    "knee_cave": {"squat.knee_cave"},
-    "hips_rise_first": {"deadlift.hips_first"},
-    "soft_lockout": {"deadlift.lockout", "bench.lockout", "press.lockout"},
-    "uneven_lockout": {"bench.uneven"},
-    "no_chest_touch": set(),  # not checked yet
-}
 
 
 def match_rep(truth_rep, reps):

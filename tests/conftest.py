@@ -16,6 +16,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ helper module
 SHARED = Path(os.environ.get("REPCHECK_SHARED", REPO.parent / "shared"))
 
 
+@pytest.fixture(scope="session")
+def realclips() -> Path:
+    """The shared real lifting clips, read in place; tests skip when they are absent."""
+    path = SHARED / "realclips"
+    if not (path / "labels.csv").is_file():
+        pytest.skip(f"real clips not available at {path} (set REPCHECK_SHARED)")
+    return path
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     """A fresh REPCHECK_HOME; settings and journal-location variables cleared."""

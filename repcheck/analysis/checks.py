@@ -724,3 +724,18 @@ def _depth_text(m: Measurement) -> str:
     cm = (m.extra or {}).get("margin_cm")
     pct = f"{abs(m.value):.0f}% of thigh length"
     return f"{abs(cm):.0f} cm ({pct})" if cm is not None else pct
+
+
+#: Which checks report each fault the synthetic renderer can inject (its fault names); the
+#: accuracy benchmark and the example tests score the analysis with this one table.
+FAULT_CHECKS: dict[str, frozenset[str]] = {
+    "depth_above_parallel": frozenset({"squat.depth"}),
+    "bar_drift": frozenset({"squat.bar_over_midfoot", "deadlift.bar_drift",
+                            "press.bar_over_midfoot"}),
+    "hip_shift": frozenset({"squat.hip_shift"}),
+    "knee_cave": frozenset({"squat.knee_cave"}),
+    "hips_rise_first": frozenset({"deadlift.hips_first"}),
+    "soft_lockout": frozenset({"deadlift.lockout", "bench.lockout", "press.lockout"}),
+    "uneven_lockout": frozenset({"bench.uneven"}),
+    "no_chest_touch": frozenset(),  # not checked yet
+}

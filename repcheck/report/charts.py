@@ -575,7 +575,7 @@ def plot_analysis(series, analysis: dict, path: Path) -> Rendered:
     from matplotlib.figure import Figure
 
     from repcheck.pose.angles import joint_angle
-    from repcheck.report.overlay import BAR_PROXY, rep_marks
+    from repcheck.report.overlay import bar_track, rep_marks
 
     t1 = time.perf_counter()
     lift = (analysis.get("lift") or {}).get("name") or "squat"
@@ -596,7 +596,7 @@ def plot_analysis(series, analysis: dict, path: Path) -> Rendered:
                 ax_angle.axhline(f["threshold"], color=_MUTED, linestyle="-.", linewidth=0.8)
         ax_angle.set_ylabel("angle (°)")
         ax_angle.legend(loc="lower left", fontsize="small")
-        bar = _bar_xy(series, BAR_PROXY.get(lift, "wrist"))
+        bar = bar_track(series, lift)
         ax_up.plot(t, -(bar[:, 1] - np.nanmax(bar[:, 1])), color="#0072B2")
         ax_up.set_ylabel("bar height (px)")
         ax_drift.plot(t, bar[:, 0] - np.nanmedian(bar[:, 0]), color="#CC79A7", linestyle="--")
@@ -616,17 +616,6 @@ def plot_analysis(series, analysis: dict, path: Path) -> Rendered:
     scale = DPI if fmt == "png" else 72
     width, height = (round(v * scale) for v in size)
     return Rendered(path, fmt, width, height, t1 - t0, time.perf_counter() - t1)
-
-
-def _bar_xy(series, part: str) -> np.ndarray:
-    import numpy as np
-
-    left, right = series.xy(f"left_{part}"), series.xy(f"right_{part}")
-    both = np.stack([left, right])
-    out = np.full(left.shape, np.nan)
-    seen = np.isfinite(both).any(axis=0)
-    out[seen] = np.nanmean(both[:, seen], axis=0)
-    return out
 
 
 def _video_name(analysis: dict) -> str:

@@ -84,7 +84,7 @@ def write_overlay(video: Path, series, analysis: dict[str, Any], out: Path,
     lift = (analysis.get("lift") or {}).get("name")
     marks = rep_marks(analysis)
     pts = _points(series)
-    bar = _bar_track(series, BAR_PROXY.get(lift or "", "wrist"))
+    bar = bar_track(series, lift)
     tmp = out.with_name(f".{out.stem}.partial{out.suffix}")
     width, height = _even(info.width), _even(info.height)
     written = 0
@@ -164,11 +164,11 @@ def _points(series) -> dict[str, np.ndarray]:
     return out
 
 
-def _bar_track(series, part: str) -> np.ndarray:
-    left, right = series.xy(f"left_{part}"), series.xy(f"right_{part}")
-    both = np.stack([left, right])
-    with np.errstate(invalid="ignore"):
-        return np.nanmean(both, axis=0) if np.isfinite(both).any() else left
+def bar_track(series, lift: str | None) -> np.ndarray:
+    """(T, 2) path of the lift's bar proxy: mid-shoulder for squats, mid-wrist otherwise."""
+    from repcheck.pose.angles import side_point
+
+    return side_point(series, "both", BAR_PROXY.get(lift or "", "wrist"))
 
 
 def _nearest(times: np.ndarray, t: float) -> int:

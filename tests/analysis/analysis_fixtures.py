@@ -4,19 +4,8 @@ conftest that other tests import from)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from synthetic_lifter import REPO, SquatPlan, build_series
-
-
-@pytest.fixture(scope="session")
-def realclips() -> Path:
-    root = Path(os.environ.get("REPCHECK_SHARED", REPO / ".." / "shared")) / "realclips"
-    if not (root / "labels.csv").is_file():
-        pytest.skip(f"real clips not available at {root} (set REPCHECK_SHARED)")
-    return root
+from synthetic_lifter import SquatPlan, build_series
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from synthetic_lifter import REPO
 
+from repcheck.analysis.checks import FAULT_CHECKS
 from repcheck.analysis.findings import Verdict
 from repcheck.analysis.pipeline import analyse_series
 from repcheck.pose.landmarks import LandmarkSeries
@@ -34,17 +35,6 @@ EXAMPLES = REPO / "examples"
 EXAMPLE_NAMES = sorted(p.stem for p in LANDMARKS.glob("*.npz") if not p.stem.startswith("clean_"))
 CLEAN_TRUTH = json.loads((LANDMARKS / "clean_truth.json").read_text())
 
-#: Which checks report each fault the renderer injects (its fault names).
-FAULT_CHECKS = {
-    "depth_above_parallel": {"squat.depth"},
-    "bar_drift": {"squat.bar_over_midfoot", "deadlift.bar_drift", "press.bar_over_midfoot"},
-    "hip_shift": {"squat.hip_shift"},
-    "knee_cave": {"squat.knee_cave"},
-    "hips_rise_first": {"deadlift.hips_first"},
-    "soft_lockout": {"deadlift.lockout", "bench.lockout", "press.lockout"},
-    "uneven_lockout": {"bench.uneven"},
-    "no_chest_touch": set(),
-}
 
 #: (lift, fault) -> why it is not reported yet (measured on the synthetic clips).
 KNOWN_MISSES = {

@@ -4,21 +4,12 @@ conftest that other tests import from."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
-
-
-@pytest.fixture(scope="session")
-def realclips() -> Path:
-    root = Path(os.environ.get("REPCHECK_SHARED", REPO / ".." / "shared")) / "realclips"
-    if not (root / "labels.csv").is_file():
-        pytest.skip(f"real clips not available at {root} (set REPCHECK_SHARED)")
-    return root
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ shadow the root conftest that other tests import from."""
 
 from __future__ import annotations
 
-import os
 import struct
 from pathlib import Path
 
@@ -12,19 +11,6 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def realclips_dir() -> Path:
-    shared = Path(os.environ.get("REPCHECK_SHARED", REPO / ".." / "shared"))
-    return shared / "realclips"
-
-
-@pytest.fixture(scope="session")
-def realclips() -> Path:
-    root = realclips_dir()
-    if not (root / "labels.csv").is_file():
-        pytest.skip(f"real clips not available at {root} (set REPCHECK_SHARED)")
-    return root
 
 
 @pytest.fixture
