@@ -176,7 +176,8 @@ def _effort(match: re.Match[str]) -> tuple[Decimal | None, int | None]:
     if rir_text is not None:
         rir = _int(rir_text, "reps in reserve")
         if rir > RIR_MAX:
-            raise NotationError(f"RIR {rir} is more than {RIR_MAX}", "RIR counts reps left in the tank")
+            raise NotationError(f"RIR {rir} is more than {RIR_MAX}",
+                                "RIR counts reps left in the tank")
         return None, rir
     return None, None
 

@@ -71,7 +71,8 @@ class Weight:
         if unit == self.unit:
             return self
         if unit == "kg":
-            return Weight(_trim(self.kg.quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN)), "kg")
+            step = Decimal(1).scaleb(-places)
+            return Weight(_trim(self.kg.quantize(step, ROUND_HALF_EVEN)), "kg")
         with localcontext() as ctx:
             ctx.prec = 40
             lb = self.value / KG_PER_LB

@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from conftest import SHARED
 
 REALLOGS = SHARED / "reallogs"

@@ -35,9 +35,9 @@ def journal() -> Iterator[Database]:
 
 
 def console():
-    from rich.console import Console
-
     import sys
+
+    from rich.console import Console
 
     # Piped or redirected output keeps whole lines instead of wrapping at 80 columns.
     wide = None if sys.stdout.isatty() else 200
@@ -133,7 +133,6 @@ def _parse_bodyweight(text: str, default_unit: str):
 
 def _print_logged(result, lift_name: str) -> None:
     from repcheck.notation import format_sets
-
     from repcheck.report.journal import esc
 
     out = console()

@@ -221,7 +221,8 @@ def keygen(
     try:
         written = create_key_file(path)
     except FileExistsError:
-        raise InputError(f"{path} already exists", "keep it: losing the key loses the videos")
+        raise InputError(f"{path} already exists",
+                         "keep it: losing the key loses the videos") from None
     set_setting("sync.key-file", str(written))
     typer.echo(f"Wrote a new key to {written} and set sync.key-file. Back it up: videos "
                "encrypted with it cannot be read without it.")

@@ -138,7 +138,8 @@ def restore(
 
     from repcheck.errors import InputError
     from repcheck.store.connect import journal_location
-    from repcheck.transfer.backup import check_backup, restore as do_restore
+    from repcheck.transfer.backup import check_backup
+    from repcheck.transfer.backup import restore as do_restore
 
     location = journal_location(options.database_url)
     count = check_backup(file)

@@ -7,7 +7,6 @@ transaction the caller opened (one per command). Rows are never deleted: removal
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal

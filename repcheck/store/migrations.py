@@ -154,7 +154,8 @@ def applied(db: Database) -> list[str]:
                         "AND name = 'schema_migrations'")
     else:
         exists = db.one("SELECT 1 AS x FROM information_schema.tables "
-                        "WHERE table_schema = current_schema() AND table_name = 'schema_migrations'")
+                        "WHERE table_schema = current_schema() "
+                        "AND table_name = 'schema_migrations'")
     if not exists:
         return []
     return [r["name"] for r in db.all("SELECT name FROM schema_migrations ORDER BY name")]

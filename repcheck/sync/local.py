@@ -79,7 +79,7 @@ def _load_rows(db: Database, table: SyncTable, me: str, upto: int | None
     where = ""
     params: dict[str, Any] = {"me": me}
     if upto is not None:
-        where = (f"WHERE t.id IN (SELECT row_id FROM sync_outbox WHERE tbl = :tbl "
+        where = ("WHERE t.id IN (SELECT row_id FROM sync_outbox WHERE tbl = :tbl "
                  "AND seq <= :upto)")
         params.update(tbl=table.local, upto=upto)
     # A row in the outbox was last written here, so it is pushed as this device's edit even

@@ -6,13 +6,10 @@ import csv
 import io
 import os
 import random
-import subprocess
-import sys
 import uuid
 
-import psycopg
+import psycopg  # noqa: TID253  (a Postgres-only test module)
 import pytest
-
 from conftest import Cli
 
 pytestmark = pytest.mark.postgres

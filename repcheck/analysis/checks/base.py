@@ -1,0 +1,192 @@
+"""The check framework: a :class:`CheckDef` row per check, the :class:`Measurement` a
+measure returns, the :class:`CheckContext` it reads, helpers the lift modules share, and
+:func:`judge`, which turns a measurement into a :class:`Finding`.
+
+A measure returns a :class:`Measurement`, an :class:`Unjudged` with the reason it cannot
+judge (the clip ends before the descent, the hands are not on a bar, the landmarks jump
+implausibly), or ``None`` when the joints it needs were not seen. The last two become
+"can't judge" findings, never a guess. Angles are measured in the image plane on the side
+facing the camera, so they are only judged from views where that plane is the one the
+joint bends in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from repcheck.analysis.findings import Finding, Verdict
+from repcheck.analysis.reps import Rep, Segmentation
+from repcheck.analysis.view import ViewEstimate
+from repcheck.pose.angles import joint_angle
+from repcheck.pose.landmarks import LandmarkSeries
+
+THIGH_PER_HEIGHT = 0.245  # Winter's anthropometric table: thigh length / stature
+TORSO_PER_HEIGHT = 0.288  # Winter: shoulder (0.818 H) to hip (0.530 H) joint heights
+#: Below this confidence a missed threshold is reported as "can't judge", not as a fault:
+#: a cue the lifter cannot trust does more harm than no cue.
+MIN_CONFIDENCE_TO_FAULT = 0.4
+#: A relative measurement beyond this % of a body segment is a landmark error, not form.
+PLAUSIBLE_PCT = 60.0
+ALL_VIEWS = ("side", "front", "oblique")
+
+
+@dataclass(frozen=True)
+class CheckDef:
+    key: str
+    lift: str  # "squat" | "bench" | "deadlift" | "press" | "all"
+    title: str
+    views: tuple[str, ...]
+    threshold: float
+    unit: str
+    passes: str  # ">=" or "<=": how value must compare with threshold; "info": no rule
+    miss: Verdict  # verdict when it does not pass
+    cue_pass: str
+    cue_miss: str
+    source: str
+    per_rep: bool = True
+    min_reps: int = 1
+
+
+
+@dataclass(frozen=True)
+class Measurement:
+    value: float
+    confidence: float
+    extra: dict | None = None
+
+
+@dataclass(frozen=True)
+class Unjudged:
+    """A measure's reason for not judging (shown to the user instead of a guess)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    series: LandmarkSeries  # cleaned
+    view: ViewEstimate
+    seg: Segmentation
+    height_cm: float | None
+    #: The same landmarks cleaned with the low visibility floor the rep segmenter uses:
+    #: the bar's proxy (the hands) is often hidden behind the plates yet placed well.
+    motion: LandmarkSeries | None = None
+
+    @property
+    def motion_series(self) -> LandmarkSeries:
+        return self.motion if self.motion is not None else self.series
+
+    @property
+    def side(self) -> str:
+        return self.view.facing
+
+
+Measure = Callable[[CheckContext, Rep | None], Measurement | Unjudged | None]
+
+
+def turn_window(rep: Rep, around: int = 2) -> slice:
+    return slice(max(rep.turn_i - around, rep.start_i), min(rep.turn_i + around, rep.end_i) + 1)
+
+
+def best_side(ctx: CheckContext, parts: tuple[str, ...], idx) -> str | None:
+    """The facing side if its joints are known at ``idx``, else the other, else None."""
+    for side in (ctx.side, "right" if ctx.side == "left" else "left"):
+        pts = [ctx.series.xy(f"{side}_{p}")[idx] for p in parts]
+        if all(np.isfinite(p).any() for p in pts):
+            return side
+    return None
+
+
+def visibility(ctx: CheckContext, side: str, parts: tuple[str, ...], idx) -> float:
+    return float(np.mean([np.nanmean(ctx.series.vis(f"{side}_{p}")[idx]) for p in parts]))
+
+
+def angle_extreme(ctx: CheckContext, rep: Rep, angle: str, parts, pick) -> Measurement | None:
+    w = slice(rep.start_i, rep.end_i + 1)
+    side = best_side(ctx, parts, w)
+    if side is None:
+        return None
+    values = joint_angle(ctx.series, angle, side)[w]
+    if not np.isfinite(values).any():
+        return None
+    return Measurement(float(pick(values)), visibility(ctx, side, parts, w), {"side": side})
+
+
+def lockout_window(ctx: CheckContext, rep: Rep) -> slice:
+    """Frames around the top of a pull: the turnaround when reps rise from the floor,
+    the rep's end when the clip starts standing (a dip from lockout)."""
+    if ctx.seg.rest == "bottom":
+        return turn_window(rep, 4)
+    return slice(max(rep.end_i - 4, rep.turn_i), rep.end_i + 1)
+
+
+def rise_window(ctx, rep) -> slice:
+    """The concentric (upward) part of a rep."""
+    if ctx.seg.rest == "bottom":
+        return slice(rep.start_i, rep.turn_i + 1)
+    return slice(rep.turn_i, rep.end_i + 1)
+
+
+def foot_length(ctx: CheckContext, side: str) -> float:
+    d = np.linalg.norm(ctx.series.xy(f"{side}_heel") - ctx.series.xy(f"{side}_foot_index"),
+                       axis=1)
+    return float(np.nanmedian(d)) if np.isfinite(d).any() else float("nan")
+
+
+def hands_off_midfoot(ctx: CheckContext, w: slice) -> Measurement | None:
+    """Largest horizontal distance of the hands (the bar's proxy) from mid-foot over the
+    frames ``w``, in % of foot length."""
+    side = best_side(ctx, ("heel", "foot_index", "wrist"), w)
+    if side is None:
+        return None
+    s = ctx.series
+    mid_x = (s.xy(f"{side}_heel")[w, 0] + s.xy(f"{side}_foot_index")[w, 0]) / 2
+    off = np.abs(s.xy(f"{side}_wrist")[w, 0] - mid_x) / foot_length(ctx, side)
+    if not np.isfinite(off).any():
+        return None
+    return Measurement(100 * float(np.nanmax(off)),
+                       visibility(ctx, side, ("heel", "foot_index", "wrist"), w))
+
+
+def measure_elbow_lockout(ctx, rep):
+    return angle_extreme(ctx, rep, "elbow", ("shoulder", "elbow", "wrist"), np.nanmax)
+
+
+def not_judged(check: CheckDef, view: str) -> Finding:
+    return Finding(check.key, check.title, None, Verdict.NOT_JUDGED, None, check.unit,
+                   check.threshold, 0.0,
+                   f"{check.title}: not judged from this view ({view}); film from the "
+                   f"{' or '.join(check.views)}", check.source)
+
+
+def judge(check: CheckDef, m: Measurement | Unjudged | None, rep: Rep | None) -> Finding:
+    number = rep.number if rep else None
+    if not isinstance(m, Measurement):
+        reason = m.reason if isinstance(m, Unjudged) else "the joints it needs were hidden"
+        prefix = f"Rep {number}: " if number else ""
+        return Finding(check.key, check.title, number, Verdict.CANT_JUDGE, None, check.unit,
+                       check.threshold, 0.0,
+                       f"{prefix}{check.title.lower()} can't be judged: {reason}",
+                       check.source)
+    if check.passes == "info":
+        ok, verdict = True, Verdict.INFO
+    else:
+        ok = m.value >= check.threshold if check.passes == ">=" else m.value <= check.threshold
+        verdict = Verdict.PASS if ok else check.miss
+        if not ok and m.confidence < MIN_CONFIDENCE_TO_FAULT:
+            return judge(check, Unjudged(f"too uncertain ({m.confidence:.0%} confidence) to "
+                                         f"call a fault"), rep)
+    cue = (check.cue_pass if ok else check.cue_miss).format(
+        rep=number, value=m.value, depth=_depth_text(m), **(m.extra or {}))
+    return Finding(check.key, check.title, number, verdict, m.value, check.unit,
+                   check.threshold, float(np.clip(m.confidence, 0, 1)), cue, check.source,
+                   m.extra)
+
+
+def _depth_text(m: Measurement) -> str:
+    cm = (m.extra or {}).get("margin_cm")
+    pct = f"{abs(m.value):.0f}% of thigh length"
+    return f"{abs(cm):.0f} cm ({pct})" if cm is not None else pct
