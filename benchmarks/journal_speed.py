@@ -144,8 +144,8 @@ def time_commands(argvs: list[list[str]], env: dict[str, str], runs: int, warmup
         for argv, (wall, cpu) in zip(argvs, times, strict=True):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            proc = subprocess.run(argv, env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+            proc = subprocess.run(argv, env=env, capture_output=True,
+                                  stdin=subprocess.DEVNULL)
             elapsed = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if proc.returncode != 0:

@@ -48,7 +48,8 @@ def main() -> None:
             ours.append(timed(lambda lib=lib: store_file(source, lib)))
             shutil.rmtree(lib)
             dest = root / "copy.mp4"
-            cp.append(timed(lambda: subprocess.run(["cp", str(source), str(dest)], check=True)))
+            cp.append(timed(lambda dest=dest: subprocess.run(["cp", str(source), str(dest)],
+                                                            check=True)))
             dest.unlink()
             sha.append(timed(lambda: subprocess.run(["sha256sum", str(source)], check=True,
                                                     capture_output=True)))
