@@ -210,3 +210,19 @@ def test_prs_for_chosen_lifts(jcli):
     assert [x["lift"] for x in data["lifts"]] == ["bench", "front-squat"]
     assert data["total_kg"] == 590  # the total still counts every lift
     assert jcli("prs", "benhc").code == 1
+
+
+@pytest.mark.parametrize("args", [
+    ("history",), ("prs",), ("stats",), ("lifts",), ("athletes",), ("video", "list"),
+    ("export", "--format", "json"), ("history", "--json"), ("prs", "--json"),
+])
+def test_reading_an_empty_journal_creates_no_file(cli, home, args):
+    from repcheck.config import get_paths
+
+    result = cli(*args)
+    assert result.code in (0, 3), result  # 3: "the journal is empty: log a set first"
+    assert "Traceback" not in result.err
+    assert not get_paths().journal.exists()
+    cli.ok("log", "squat", "5x100")
+    assert get_paths().journal.exists()
+    assert "squat" in cli.ok("history").out.lower()

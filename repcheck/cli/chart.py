@@ -53,7 +53,7 @@ def chart(
     last = parse_day(until) if until else None
     if first and last and first > last:
         raise InputError(f"--since {first} is after --until {last}", "swap the two dates")
-    with journal() as db, db.read():
+    with journal(create=False) as db, db.read():
         who = j.get_athlete(db, athlete_name(athlete))
         keys = list(dict.fromkeys(_lift_key(j, db, name) for name in lifts or []))
         names = j.lift_names(db)

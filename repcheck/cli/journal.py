@@ -24,10 +24,12 @@ UnitOpt = Annotated[str | None, typer.Option("--unit", "-u",
 
 
 @contextmanager
-def journal() -> Iterator[Database]:
+def journal(*, create: bool = True) -> Iterator[Database]:
+    """The journal for one command; read-only commands pass ``create=False`` so that
+    looking at an empty journal leaves no file behind."""
     from repcheck.store.connect import open_journal
 
-    db = open_journal(options.database_url)
+    db = open_journal(options.database_url, create=create)
     try:
         yield db
     finally:
@@ -172,7 +174,7 @@ def history(
     from repcheck.store import journal as j
 
     formula = get_setting("e1rm.formula") or "epley"
-    with journal() as db, db.read():
+    with journal(create=False) as db, db.read():
         who = j.get_athlete(db, athlete_name(athlete))
         key = j.resolve_lift(db, lift) if lift else None
         sessions = j.history(db, who.id, key, parse_day(since) if since else None,
@@ -240,7 +242,7 @@ def prs(
     if formula not in E1RM_FORMULAS:
         raise InputError(f"unknown e1RM formula {formula!r}",
                          f"choose one of {', '.join(E1RM_FORMULAS)}")
-    with journal() as db, db.read():
+    with journal(create=False) as db, db.read():
         who = j.get_athlete(db, athlete_name(athlete))
         bests = j.load_all_bests(db, who.id)
         bw = j.latest_bodyweight(db, who.id)
@@ -288,7 +290,7 @@ def stats(
     from repcheck.store import journal as j
 
     today = date.today()
-    with journal() as db, db.read():
+    with journal(create=False) as db, db.read():
         who = j.get_athlete(db, athlete_name(athlete))
         start = view.week_start(today) - timedelta(weeks=weeks - 1)
         rows = view.weekly_stats(j.working_sets_since(db, who.id, start), weeks, today)
@@ -403,7 +405,7 @@ def lifts_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from repcheck import lifts as catalogue
     from repcheck.store import journal as j
 
-    with journal() as db, db.read():
+    with journal(create=False) as db, db.read():
         custom = j.custom_exercises(db)
     if as_json:
         echo_json({"version": 1, "core": [
@@ -450,7 +452,7 @@ def athletes_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         return
     from repcheck.store import journal as j
 
-    with journal() as db, db.read():
+    with journal(create=False) as db, db.read():
         people = j.list_athletes(db)
     if as_json:
         echo_json({"version": 1, "athletes": [{"name": a.name, "key": a.key, "sex": a.sex}

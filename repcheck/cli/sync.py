@@ -162,7 +162,7 @@ def _library_averages() -> dict[str, float]:
     from repcheck.cli.journal import journal
 
     try:
-        with journal() as db, db.read():
+        with journal(create=False) as db, db.read():
             row = db.one("SELECT COUNT(*) AS n, SUM(size_bytes) AS b, SUM(duration_s) AS s, "
                          "MIN(created_at) AS first FROM videos WHERE deleted = 0 "
                          "AND duration_s > 0")

@@ -32,7 +32,7 @@ def import_cmd(
     from repcheck.units import parse_unit
 
     default_unit = parse_unit(unit or get_setting("unit") or "kg")
-    with journal() as db, (db.read() if dry_run else db.write()):
+    with journal(create=not dry_run) as db, (db.read() if dry_run else db.write()):
         report = import_file(db, file, app=app_name.lower(), default_unit=default_unit,
                              athlete=athlete_name(athlete), dry_run=dry_run)
     if as_json:
@@ -85,7 +85,7 @@ def export(
 
     if fmt not in ("csv", "json"):
         raise InputError(f"unknown format {fmt!r}", "use csv or json")
-    with journal() as db, db.read():
+    with journal(create=False) as db, db.read():
         rows = ex.export_rows(db, parse_day(since) if since else None)
         text = ex.to_csv(rows) if fmt == "csv" else ex.to_json(db, rows)
     if output is None:

@@ -86,7 +86,7 @@ def video_list(athlete: AthleteOpt = None, as_json: JsonOpt = False) -> None:
     from repcheck.store import journal as j
     from repcheck.store import videos as v
 
-    with journal() as db, db.read():
+    with journal(create=False) as db, db.read():
         who = j.find_athlete(db, athlete_name(athlete))
         rows = v.list_videos(db, who.id if who else None) if who else []
     if as_json:
@@ -119,7 +119,7 @@ def video_show(video_id: Annotated[str, typer.Argument(metavar="ID")],
     from repcheck.store import videos as v
     from repcheck.video.library import library_path
 
-    with journal() as db, db.read():
+    with journal(create=False) as db, db.read():
         row = v.get_video(db, video_id)
     path = library_path(get_paths().videos, row.sha256, row.ext)
     if as_json:

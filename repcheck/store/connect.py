@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from repcheck.config import get_paths, get_setting
 from repcheck.errors import StoreError
 from repcheck.store.db import Database, Location, parse_location
@@ -16,8 +18,15 @@ def journal_location(flag: str | None = None) -> Location:
     return Location("sqlite", str(get_paths().journal))
 
 
-def open_journal(flag: str | None = None) -> Database:
-    db = Database.open(journal_location(flag))
+def open_journal(flag: str | None = None, *, create: bool = True) -> Database:
+    """The journal, schema up to date. With ``create=False`` (read-only commands) a SQLite
+    journal that does not exist yet is not created: an empty in-memory one stands in."""
+    location = journal_location(flag)
+    if not create and location.dialect == "sqlite" and not Path(location.target).exists():
+        db = Database.empty_stand_in(location)
+        migrate(db)
+        return db
+    db = Database.open(location)
     try:
         with db.read():
             done = applied(db)

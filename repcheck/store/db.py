@@ -76,6 +76,12 @@ class Database:
             return cls(location, _open_sqlite(Path(location.target)))
         return cls(location, _open_postgres(location.target))
 
+    @classmethod
+    def empty_stand_in(cls, location: Location) -> Database:
+        """An in-memory SQLite journal standing in for ``location``, which does not exist
+        yet: read commands answer "nothing logged" without creating the file."""
+        return cls(location, _open_sqlite(Path(":memory:")))
+
     def close(self) -> None:
         try:
             self._conn.close()
