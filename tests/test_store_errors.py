@@ -73,3 +73,19 @@ def test_journal_folder_that_cannot_be_created(tmp_path, cli):
     cli.db = str(blocker / "sub" / "journal.sqlite3")  # a folder inside a file: works as root too
     r = cli("log", "squat", "5x100")
     assert r.code == 4 and r.err.startswith("Error: cannot create the journal folder")
+
+
+def test_ctrl_c_during_a_command_says_interrupted_and_writes_nothing(cli, monkeypatch):
+    import repcheck.store.journal as store_journal
+
+    cli.ok("log", "squat", "5x100")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        # After the sets are inserted, inside the same transaction.
+        patch.setattr(store_journal, "lift_names", interrupted)
+        result = cli("log", "squat", "5x110")
+    assert (result.code, result.err.strip()) == (130, "Error: Interrupted.")
+    assert "110" not in cli.ok("history", "--json").out

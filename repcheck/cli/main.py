@@ -61,6 +61,8 @@ def run_cli(argv: list[str] | None = None, prog_name: str = "repcheck") -> int:
             "rerun with REPCHECK_DEBUG=1 for details and please report it"
         )
         return int(ExitCode.INTERNAL)
+    if rv == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into a returned 130
+        _print_error("Interrupted.")
     return int(rv) if isinstance(rv, int) else int(ExitCode.OK)
 
 
