@@ -122,6 +122,7 @@ class Outcome:
     error: str | None = None
     seconds: float = 0.0
     same_as: str | None = None  # DUPLICATE: the location analysed instead
+    note: str | None = None  # e.g. the clip moved here from another athlete
 
     @property
     def athlete(self) -> str:
@@ -551,16 +552,50 @@ def store_outcome(db, out: Outcome) -> None:
     try:
         with db.write():
             athlete, _ = ensure_athlete(db, out.athlete)
-            row, _ = add_video(db, sha256=out.sha256, athlete_id=athlete.id, set_id=None,
-                               filename=out.source.name,
-                               ext=Path(out.source.name).suffix.lower() or ".mp4",
-                               info=out.meta)
+            row, new = add_video(db, sha256=out.sha256, athlete_id=athlete.id, set_id=None,
+                                 filename=out.source.name,
+                                 ext=Path(out.source.name).suffix.lower() or ".mp4",
+                                 info=out.meta)
+            if not new:
+                settle_athlete(db, out, row, athlete)
             save_analysis(db, row.id, out.analysis)
     except BaseException:
         if stored is not None and stored.new:
             remove_file(stored.path)
         raise
     save_thumbnail(out.sha256, out.thumbnail)
+
+
+def settle_athlete(db, out: Outcome, row, athlete) -> None:
+    """The journal already holds this clip. Unlinked, it moves to the athlete this run
+    names (the coach's latest word on whose clip it is); linked to a logged set, it stays
+    with that set's athlete. Either way the outcome says so."""
+    from repcheck.store.videos import move_to_athlete
+
+    if row.athlete_id == athlete.id:
+        return
+    before = move_to_athlete(db, row, athlete.id)
+    if before is not None:
+        out.note = f"moved here from athlete {before}"
+        return
+    owner = db.one("SELECT name FROM athletes WHERE id = :id", {"id": row.athlete_id})
+    if owner:
+        out.note = (f"kept under {owner['name']}: the clip belongs to a set logged for "
+                    f"{owner['name']}")
+        out.source = Source(out.source.location, owner["name"], out.source.is_video)
+
+
+def settle_resumed_athlete(db, out: Outcome) -> None:
+    """:func:`settle_athlete` for a clip analysed by an earlier run."""
+    from repcheck.store.journal import ensure_athlete
+    from repcheck.store.videos import find_by_hash
+
+    if not out.sha256 or not out.source.athlete:
+        return
+    with db.write():
+        row = find_by_hash(db, out.sha256)
+        if row is not None:
+            settle_athlete(db, out, row, ensure_athlete(db, out.athlete)[0])
 
 
 def thumbnail_dir() -> Path:
@@ -638,6 +673,9 @@ def run_batch(paths: list[str], opts: BatchOptions,
     db = open_journal(opts.database)
     try:
         jobs, outcomes, owner = plan_jobs(sources, db, opts.lift, endpoint, opts.use_cache)
+        for out in outcomes:
+            if out.status == RESUMED:
+                settle_resumed_athlete(db, out)
         if on_plan:
             on_plan(jobs, outcomes)
 
@@ -645,6 +683,8 @@ def run_batch(paths: list[str], opts: BatchOptions,
             out.source = owner.get(out.source.location, out.source)
             if out.status == RESUMED and out.analysis is None and out.sha256:
                 out.analysis = stored_analysis(db, out.sha256, opts.lift)
+            if out.status == RESUMED:
+                settle_resumed_athlete(db, out)
             if out.status == ANALYSED:
                 try:
                     store_outcome(db, out)
@@ -807,7 +847,8 @@ def render_json(result: BatchResult) -> dict:
                           "cue": c.cue} for c in top_failures(result)],
         "videos": [{"source": o.source.location, "name": o.source.name,
                     "athlete": o.source.athlete, "status": o.status, "sha256": o.sha256,
-                    "error": o.error, "same_as": o.same_as, "seconds": round(o.seconds, 2),
+                    "error": o.error, "same_as": o.same_as, "note": o.note,
+                    "seconds": round(o.seconds, 2),
                     "analysis": o.analysis} for o in result.outcomes],
     }
 
@@ -946,6 +987,8 @@ def html_video(out: Outcome) -> str:
                 if cues else "")
     warn = "".join(f"<p class='meta'>Note: {_e(w)}</p>" for w in a.get("warnings", []))
     resumed = " · from an earlier run" if out.status == RESUMED else ""
+    if out.note:
+        warn += f"<p class='meta'>Note: {_e(out.note)}</p>"
     return (f"<div class='video'>{img}<div class='body'><h3>{_e(out.source.name)} "
             f"{badge(a.get('verdict'))}</h3><div class='meta'>{_e(lift)}, {_e(view)} view · "
             f"{_e(out.source.location)}{resumed}</div><p>{_e(a.get('summary'))}</p>{warn}"

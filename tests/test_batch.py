@@ -359,6 +359,31 @@ def test_athlete_flag_duplicates_and_lift_choice(cli, warm_home, tmp_path):
 
 
 @needs_clips
+def test_a_clip_batched_again_under_another_athlete(cli, warm_home, tmp_path):
+    """Unlinked, the clip follows the run's athlete; linked to a logged set, it stays with
+    that set's athlete. The report says which happened."""
+    root = tmp_path / "inbox"
+    root.mkdir()
+    shutil.copy(SQUAT, root / "a.mp4")
+    assert cli("batch", str(root), "--athlete", "anna", "--workers", "1").code == 0
+    r = cli("batch", str(root), "--athlete", "ben", "--workers", "1",
+            "--report", str(tmp_path / "r.json"))
+    assert r.code == 0, r.err
+    assert [(a, f) for a, f, _ in stored_rows()] == [("ben", "a.mp4")]
+    video = json.loads((tmp_path / "r.json").read_text())["videos"][0]
+    assert (video["status"], video["note"]) == ("resumed", "moved here from athlete anna")
+    assert "note " in r.out and "moved here from athlete anna" in r.out
+
+    # Linked to ben's logged set: a run naming carl leaves it with ben.
+    cli.ok("log", "squat", "3x100", "--athlete", "ben")
+    cli.ok("video", "add", str(root / "a.mp4"), "--lift", "squat", "--last", "--athlete", "ben")
+    result = b.run_batch([str(root)], b.BatchOptions(athlete="carl", workers=1))
+    assert [(a, f) for a, f, _ in stored_rows()] == [("ben", "a.mp4")]
+    assert result.outcomes[0].athlete == "ben"
+    assert "belongs to a set logged for ben" in result.outcomes[0].note
+
+
+@needs_clips
 @pytest.mark.slow
 def test_dask_local_cluster_matches_local_run(tmp_path, monkeypatch):
     pytest.importorskip("distributed")

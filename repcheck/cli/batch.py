@@ -139,5 +139,8 @@ def render_summary(result, report: Path | None) -> None:
         elif out.status == "duplicate":
             console.print(f"[dim]duplicate[/] {esc(out.source.location)} = "
                           f"{esc(out.same_as)}", soft_wrap=True)
+        if out.note:
+            console.print(f"[yellow]note[/] {esc(out.source.location)}: {esc(out.note)}",
+                          soft_wrap=True)
     if report is not None:
         console.print(f"Report written to {esc(str(report))}")

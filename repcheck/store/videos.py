@@ -102,6 +102,18 @@ def save_analysis(db: Database, video_id: str, analysis: dict[str, Any]) -> None
                 "id": video_id})
 
 
+def move_to_athlete(db: Database, video: VideoRow, athlete_id: str) -> str | None:
+    """Put an unlinked video under ``athlete_id``; returns the previous athlete's name when
+    it moved. A video linked to a logged set stays with that set's athlete."""
+    if video.athlete_id == athlete_id or video.set_id is not None:
+        return None
+    before = db.one("SELECT name FROM athletes WHERE id = :id", {"id": video.athlete_id}) \
+        if video.athlete_id else None
+    db.execute("UPDATE videos SET athlete_id = :a, updated_at = :t WHERE id = :id",
+               {"a": athlete_id, "t": iso(utcnow()), "id": video.id})
+    return before["name"] if before else "nobody"
+
+
 def videos_for_sets(db: Database, set_ids: list[str]) -> dict[str, VideoRow]:
     if not set_ids:
         return {}
