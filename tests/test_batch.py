@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from repcheck import batch as b
+from repcheck.report import batch as report
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -209,11 +210,11 @@ def fixture_result():
 
 
 def test_csv_has_one_row_per_rep(fixture_result):
-    rows = list(csv.DictReader(io.StringIO(b.render_csv(fixture_result))))
+    rows = list(csv.DictReader(io.StringIO(report.render_csv(fixture_result))))
     judged = [o for o in fixture_result.outcomes if o.analysis]
     expected = sum(max(1, len(o.analysis["reps"])) for o in judged) + 1
     assert len(rows) == expected
-    assert tuple(rows[0]) == b.CSV_COLUMNS
+    assert tuple(rows[0]) == report.CSV_COLUMNS
     for out in judged:
         mine = [r for r in rows if r["source"] == out.source.location]
         assert [r["rep"] for r in mine] == [str(x["number"]) for x in out.analysis["reps"]] \
@@ -221,14 +222,14 @@ def test_csv_has_one_row_per_rep(fixture_result):
         assert all(r["video_verdict"] == out.analysis["verdict"] for r in mine)
         for r in mine:
             fs = [f for f in out.analysis["findings"] if str(f["rep"]) == r["rep"]]
-            assert r["rep_verdict"] == b.rep_verdict(fs)
+            assert r["rep_verdict"] == report.rep_verdict(fs)
             assert r["faults"] == "; ".join(f["title"] for f in fs if f["verdict"] == "fail")
     failed = [r for r in rows if r["status"] == "failed"]
     assert failed and "0 bytes" in failed[0]["error"]
 
 
 def test_json_report_is_versioned_and_complete(fixture_result):
-    doc = json.loads(json.dumps(b.render_json(fixture_result)))
+    doc = json.loads(json.dumps(report.render_json(fixture_result)))
     assert doc["schema"] == "repcheck.batch" and doc["version"] == 1
     assert doc["analysis_schema"]["version"] >= 1
     assert [v["status"] for v in doc["videos"]] == ["analysed", "analysed", "resumed", "failed"]
@@ -241,7 +242,7 @@ def test_json_report_is_versioned_and_complete(fixture_result):
 
 
 def test_html_report_is_self_contained(fixture_result):
-    page = b.render_html(fixture_result)
+    page = report.render_html(fixture_result)
     assert page.startswith("<!doctype html>") and "<style>" in page
     assert "<script" not in page and "http://" not in page and "https://" not in page
     assert page.count("data:image/jpeg;base64,") == 3
@@ -249,7 +250,7 @@ def test_html_report_is_self_contained(fixture_result):
     assert "ben &lt;b&gt;" in page and "ben <b>" not in page  # escaped
     for out in fixture_result.judged:
         assert html_escaped(out.analysis["summary"]) in page
-        for cue in b.main_cues(out.analysis):
+        for cue in report.main_cues(out.analysis):
             assert html_escaped(cue) in page
     assert "Most frequent faults" in page and "Files not analysed" in page
     assert "bad.mp4 is empty (0 bytes)" in page
@@ -274,10 +275,10 @@ def test_reports_are_written_atomically(fixture_result, tmp_path, monkeypatch):
     from repcheck.errors import InputError
 
     with pytest.raises(InputError, match="No space left"):
-        b.write_report(fixture_result, target)
+        report.write_report(fixture_result, target)
     assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
     monkeypatch.undo()
-    b.write_report(fixture_result, target)
+    report.write_report(fixture_result, target)
     assert json.loads(target.read_text())["schema"] == "repcheck.batch"
 
 

@@ -1,7 +1,7 @@
 """`repcheck batch PATH…`: analyse a coach's folder of clips on all cores, then report.
 
 Thin: parse options, call :func:`repcheck.batch.run_batch` with a progress display, write
-the report with :func:`repcheck.batch.write_report`, print the summary and the failures.
+the report with :func:`repcheck.report.batch.write_report`, print the summary and the failures.
 """
 
 from __future__ import annotations
@@ -36,9 +36,10 @@ def batch(
 
     Example: repcheck batch athletes/ --report week47.html
     """
-    from repcheck.batch import BatchOptions, run_batch, write_overlays, write_report
+    from repcheck.batch import BatchOptions, run_batch, write_overlays
     from repcheck.cli.app import options
     from repcheck.errors import InputError, PartialError
+    from repcheck.report.batch import write_report
 
     if overlays is not None and overlays.exists() and not overlays.is_dir():
         raise InputError(f"{overlays} is a file", "--overlays takes a folder")
@@ -118,7 +119,7 @@ class BatchProgress:
 def render_summary(result, report: Path | None) -> None:
     from rich.console import Console
 
-    from repcheck.batch import failure_line, totals
+    from repcheck.report.batch import failure_line, totals
     from repcheck.report.journal import esc
 
     console = Console()
