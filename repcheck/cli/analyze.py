@@ -96,6 +96,54 @@ def analyze(
         _print_logged(logged, logged.sets[0].lift)
 
 
+@app.command(rich_help_panel="Video")
+def checks(
+    lifts: Annotated[list[str] | None, typer.Argument(
+        metavar="[LIFT]...", help="squat, bench, deadlift or press (default: all four).")]
+    = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """What `repcheck analyze` checks for each lift: from which views, against which
+    threshold, and where each threshold comes from.
+
+    Examples: repcheck checks · repcheck checks squat --json
+    """
+    from repcheck.analysis.checks import checks_for
+    from repcheck.errors import InputError
+
+    known = ("squat", "bench", "deadlift", "press")
+    chosen = list(dict.fromkeys(lifts or known))
+    for lift in chosen:
+        if lift not in known:
+            raise InputError(f"unknown lift {lift!r}", f"use one of {', '.join(known)}")
+    rows = [(lift, c) for lift in chosen for c in checks_for(lift)]
+    if json_out:
+        import json
+
+        typer.echo(json.dumps({"version": 1, "checks": [
+            {"lift": lift, "check": c.key, "title": c.title, "views": list(c.views),
+             "rule": None if c.passes == "info" else c.passes, "threshold": c.threshold,
+             "unit": c.unit, "if_missed": None if c.passes == "info" else c.miss.value,
+             "per_rep": c.per_rep, "source": c.source} for lift, c in rows]},
+            indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    from repcheck.cli.journal import console
+    from repcheck.report.journal import esc
+
+    out = console()
+    table = Table(show_lines=False, header_style="bold")
+    for column in ("Lift", "Check", "Judged from", "Passes when", "If missed", "Source"):
+        table.add_column(column, overflow="fold")
+    for lift, c in rows:
+        rule = "measured, not judged" if c.passes == "info" else \
+            f"{c.passes} {c.threshold:g} {c.unit}"
+        table.add_row(lift, esc(c.title), ", ".join(c.views), rule,
+                      "" if c.passes == "info" else c.miss.value, esc(c.source))
+    out.print(table)
+
+
 def _parse_log_weight(text: str):
     import re
 

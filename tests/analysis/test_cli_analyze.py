@@ -80,3 +80,18 @@ def test_nobody_in_view_says_no_lift(cli, tmp_path):
     assert doc["verdict"] == "no_lift" and doc["reps"] == [] and doc["lift"]["name"] is None
     assert any("nobody" in w for w in doc["warnings"])
     assert "no lift" in cli.ok("analyze", str(path)).out.lower()
+
+
+def test_checks_lists_every_check_with_views_rule_and_source(cli):
+    from repcheck.analysis.checks import CHECKS
+
+    doc = cli.ok("checks", "--json").json()
+    listed = {(c["lift"], c["check"]) for c in doc["checks"]}
+    for check in CHECKS:
+        lifts = ("squat", "bench", "deadlift", "press") if check.lift == "all" else (check.lift,)
+        assert {(lift, check.key) for lift in lifts} <= listed
+    assert all(c["source"] and c["views"] for c in doc["checks"])
+    squat = cli.ok("checks", "squat").out
+    assert "Depth" in squat and "IPF" in squat and "Lockout" not in squat
+    bad = cli("checks", "curl")
+    assert bad.code != 0 and bad.err.count("\n") == 1 and "unknown lift" in bad.err
