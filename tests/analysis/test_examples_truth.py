@@ -48,7 +48,6 @@ KNOWN_MISSES = {
     "read 156-170 deg but so do real straight knees (156-179 deg), so 145 deg stays",
     ("press", "bar_drift"): "the press bar-over-mid-foot check reports, it does not judge "
     "(clean presses read 54-75 % of foot length off mid-foot)",
-    ("bench", "no_chest_touch"): "there is no bench range-of-motion check yet",
 }
 
 

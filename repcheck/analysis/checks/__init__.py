@@ -61,5 +61,5 @@ FAULT_CHECKS: dict[str, frozenset[str]] = {
     "hips_rise_first": frozenset({"deadlift.hips_first"}),
     "soft_lockout": frozenset({"deadlift.lockout", "bench.lockout", "press.lockout"}),
     "uneven_lockout": frozenset({"bench.uneven"}),
-    "no_chest_touch": frozenset(),  # not checked yet
+    "no_chest_touch": frozenset({"bench.chest_touch"}),
 }
