@@ -12,16 +12,30 @@ A rep is an *excursion* away from the rest position and back:
   number. A wobble at the bottom, a sticking point or jitter 3-6 frames apart (the
   double-counts DESIGN.md reports for a peer tool) has a tiny prominence and is ignored,
   while baseline drift from a moving camera does not shift it.
-* Between two reps the motion must come back at least :data:`RETURN_FRACTION` of the
-  way to rest; otherwise the two extremes belong to one rep (a long pause).
+* Between two reps the motion must come back :data:`RETURN_FRACTION` of the way to rest,
+  measured from the lower of the two extremes to the rest level on the outer sides;
+  otherwise the two extremes belong to one rep (a long pause whose landmarks sag, or a
+  bottom position the pose model misplaces, draws a "W" that is one rep, not two). Real
+  returns between reps measured 0.93-1.0 of the way (real benches 0.94 and 0.99,
+  synthetic sets 0.93+); the dips of such "W"s on synthetic side-view benches tracked
+  by the elbows 0.55-0.79, one 0.87.
 * A rep must exceed an absolute minimum amplitude (walkouts, unracking and the dip to get
   under the bar stay below it), at least :data:`RELATIVE_MIN` of the biggest rep in the
   clip, and last between ``min_rep_s`` and ``max_rep_s``.
-* Reps are never joined across a camera cut (:func:`repcheck.analysis.body.find_cuts`) or
-  a stretch where the point was not seen; each piece is segmented on its own.
+* Reps are never joined across a camera cut (:func:`repcheck.analysis.body.find_cuts`)
+  or a stretch where the point was not seen, except a short one far from rest
+  (:func:`bridge_far_gaps`): hands hidden while the bar rests on the chest are a pause,
+  not the end of the clip.
 
-For each rep the start and end are where the motion is 10 % of the way from its bases,
-the turnaround is the extreme, and the pause is the time spent within 3 % of the extreme.
+Times of a rep: the *turnaround* is a plateau, not a sample. Its level is where the
+samples pile up near the extreme (:func:`plateau_level`), and it runs from the first
+arrival within :data:`PAUSE_FRACTION` of that level to the last departure from it, so a
+wobble of the landmarks during a long pause neither splits the pause nor ends it early
+and a glitch past the pause does not become the turnaround. The turnaround time is the
+plateau's middle and the pause is its length; ``turn_i`` stays the extreme sample, where
+the checks read the bottom (or top) position. The start and end are where the motion is
+:data:`EDGE_FRACTION` of the way from its rest level (the checks read "the bar leaves the
+floor" there, so it stays 10 %; it makes phases read ~0.2 s short of a smooth start).
 Moving down under the bar is the eccentric phase for all four lifts, so a dip's first
 half is eccentric and a rise's first half is concentric.
 """
@@ -33,15 +47,30 @@ from typing import NamedTuple
 
 import numpy as np
 
-from repcheck.analysis.body import body_scale, find_cuts, mid, segments_between_cuts, valid_runs
+from repcheck.analysis.body import (
+    CUT_JUMP,
+    CUT_SCALE_CHANGE,
+    body_scale,
+    find_cuts,
+    mid,
+    segments_between_cuts,
+    valid_runs,
+)
 from repcheck.analysis.peaks import find_peaks
 from repcheck.pose.landmarks import LandmarkSeries
+from repcheck.pose.signal import finite_runs
 
 RELATIVE_MIN = 0.5  # a rep is at least half as big as the biggest in the clip
-RETURN_FRACTION = 0.5  # between two reps the motion returns at least half way
+RETURN_FRACTION = 0.85  # between two reps the motion returns this share of the way to rest
 PARTIAL_BELOW = 0.75  # smaller than this share of the median rep: flagged "partial"
-EDGE_FRACTION = 0.10  # start/end: 10 % of the way from base to extreme
-PAUSE_FRACTION = 0.03  # pause: within 3 % of the extreme (filtered noise is ~0.5 %)
+EDGE_FRACTION = 0.10  # start/end: 10 % of the way from rest to the turnaround
+PAUSE_FRACTION = 0.03  # pause: within 3 % of the amplitude of the plateau level...
+PLATEAU_DIP = 0.25  # ...in one stay: dips of the landmarks up to 25 % do not end it
+BRIDGE_FAR = 0.5  # a hidden stretch is bridged if both ends are this far from rest (share
+#                   of the clip's 5-95 % range of motion)...
+BRIDGE_MAX_S = 1.0  # ...and it is no longer than this. Synthetic clips: hands hidden during a
+#                     pause 0.1-0.6 s; hidden through a return to lockout and the next
+#                     descent 1.7 and 3.5 s (bridging those merged two reps)
 
 
 @dataclass(frozen=True)
@@ -71,7 +100,7 @@ MOTIONS: dict[str, MotionSpec] = {m.lift: m for m in (
 class Rep:
     number: int  # 1-based
     start_s: float
-    turnaround_s: float
+    turnaround_s: float  # middle of the turnaround plateau (the pause, if any)
     end_s: float
     eccentric_s: float
     pause_s: float
@@ -82,8 +111,11 @@ class Rep:
     partial: bool
     complete: bool  # the motion came back to rest inside the clip (False: clip ends first)
     start_i: int
-    turn_i: int
+    turn_i: int  # the extreme sample (checks read the deepest/highest position there)
     end_i: int
+    #: Seconds of the rep when the tracked point was hidden and its path bridged
+    #: (:func:`bridge_far_gaps`): landmark checks cannot see those frames.
+    unseen_s: float = 0.0
 
     @property
     def duration_s(self) -> float:
@@ -98,6 +130,15 @@ class Excursion(NamedTuple):
     right: int  # right base
     prominence: float  # torso lengths
     complete: bool  # the signal came back down to the right base inside the clip
+
+
+class Marks(NamedTuple):
+    """Phase boundaries of one rep, as sample indices."""
+
+    start: int
+    pause_start: int  # first arrival at the turnaround plateau
+    pause_end: int  # last departure from it
+    end: int
 
 
 @dataclass(frozen=True)
@@ -142,22 +183,85 @@ def segment_reps(series: LandmarkSeries, lift: str) -> Segmentation:
     spec = MOTIONS[lift]
     scale = body_scale(series)
     point, height = primary_height(series, spec)
-    cuts = find_cuts(series)
-    if not np.isfinite(scale) or scale <= 0:
+    if not np.isfinite(scale) or scale <= 0 or len(series) < 2:
         return Segmentation((), point, spec.rest, (), scale)
+    cuts = [int(c) for c in find_cuts(series)]
     rest = choose_rest(height, spec.rest)
     excursion = (-height if rest == "top" else height) / scale
-    fs = 1.0 / float(np.median(np.diff(series.times))) if len(series) > 1 else 30.0
-    candidates = find_excursions(excursion, series.times, cuts, spec, fs, rest)
-    reps = build_reps(candidates, excursion, height, series.times, rest, scale)
+    dt = float(np.median(np.diff(series.times)))
+    fs = 1.0 / dt if dt > 0 else 30.0  # repeated timestamps: assume the usual 30 fps
+    bridged, joined = bridge_far_gaps(excursion, series.times, cuts, same_shot_cuts(
+        series, cuts, scale), min_rep_len(spec, fs))
+    cuts = [c for c in cuts if c not in joined]
+    unseen = np.isnan(excursion) & np.isfinite(bridged)
+    candidates = find_excursions(bridged, series.times, cuts, spec, fs, rest)
+    reps = build_reps(candidates, bridged, series.times, rest, scale, unseen / fs)
     return Segmentation(reps, point, rest, tuple(float(series.times[c]) for c in cuts), scale)
+
+
+def same_shot_cuts(series: LandmarkSeries, cuts, scale: float) -> set[int]:
+    """The detected cuts after which the lifter is where and as big as before.
+
+    :func:`~repcheck.analysis.body.find_cuts` also reads an abrupt change of torso length
+    as a zoom. On a paused bench the model can drop the shoulders 0.6 torso lengths onto
+    the chest as the hands go out of sight (the torso "shrinks" to half) while the hips
+    and shins stay put. A zoom or a new camera changes every length in the picture, so
+    a cut whose hips did not jump and whose shins kept their length may be the pose
+    model's; :func:`bridge_far_gaps` may join across such a cut, nothing else does.
+    """
+    hip = mid(series, "hip")
+    shin = np.linalg.norm(mid(series, "knee") - mid(series, "ankle"), axis=1)
+    same = set()
+    for c in cuts:
+        if c < 1:
+            continue
+        jump = np.linalg.norm(hip[c] - hip[c - 1]) / scale
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = abs(np.log(shin[c] / shin[c - 1]))
+        if jump <= CUT_JUMP and ratio <= np.log1p(CUT_SCALE_CHANGE):  # NaN: not the same
+            same.add(c)
+    return same
+
+
+def bridge_far_gaps(excursion: np.ndarray, times: np.ndarray, cuts, same_shot: set[int],
+                    min_len: int) -> tuple[np.ndarray, set[int]]:
+    """Fill a stretch where the point was not seen between two seen stretches long
+    enough to segment (``min_len`` samples), if both of its ends are far from rest
+    (:data:`BRIDGE_FAR`), it is short (:data:`BRIDGE_MAX_S`) and every cut inside is in
+    ``same_shot``. Returns the filled signal and the cuts it joined across.
+
+    Hands go out of sight on the chest during a paused bench; without this the pause
+    would cut the rep in half and neither half would count. Near rest, a hidden stretch
+    could hold the end of one rep and the start of the next, so it stays a gap; far from
+    rest the point would have to travel to rest and back unseen, which takes longer than
+    BRIDGE_MAX_S. Scraps of landmarks shorter than ``min_len`` (a lifter walking out of
+    the picture) are not joined, just as they are not segmented. Linear filling invents
+    no extreme: the filled values lie between the two ends.
+    """
+    out = np.array(excursion, dtype=float, copy=True)
+    joined: set[int] = set()
+    seen = out[np.isfinite(out)]
+    if len(seen) < 2:
+        return out, joined
+    lo, hi = np.percentile(seen, [5, 95])
+    far = lo + BRIDGE_FAR * (hi - lo)
+    runs = [r for r in finite_runs(np.isfinite(out)) if r[1] - r[0] >= min_len]
+    for (_, a), (b, _) in zip(runs[:-1], runs[1:], strict=True):
+        inside = {c for c in cuts if a <= c <= b}
+        if not inside <= same_shot or np.isfinite(out[a:b]).any():
+            continue  # a cut, or a scrap of landmarks between the two stretches
+        if times[b] - times[a - 1] > BRIDGE_MAX_S or min(out[a - 1], out[b]) < far:
+            continue
+        out[a:b] = np.interp(times[a:b], times[[a - 1, b]], out[[a - 1, b]])
+        joined |= inside
+    return out, joined
 
 
 def find_excursions(excursion, times, cuts, spec: MotionSpec, fs: float,
                     rest: str) -> list[Excursion]:
     """Every accepted excursion, in time order."""
     found: list[Excursion] = []
-    min_len = max(5, int(spec.min_rep_s * fs))
+    min_len = min_rep_len(spec, fs)
     for a, b in segments_between_cuts(len(excursion), cuts):
         for ra, rb in valid_runs(excursion[a:b], min_len):
             lo, hi = a + ra, a + rb
@@ -175,7 +279,7 @@ def find_excursions(excursion, times, cuts, spec: MotionSpec, fs: float,
                     continue
                 found.append(Excursion(lo + int(p), lo + int(lb), lo + int(min(rb_, last)),
                                        float(prom), bool(rb_ <= last)))
-    found = merge_unreturned(sorted(found), excursion)
+    found = local_bases(merge_unreturned(sorted(found), excursion), excursion)
     if not found:
         return []
     biggest = max(f.prominence for f in found)
@@ -183,74 +287,151 @@ def find_excursions(excursion, times, cuts, spec: MotionSpec, fs: float,
     return [f for f in kept if spec.min_rep_s <= _span_s(f, excursion, times) <= spec.max_rep_s]
 
 
+def min_rep_len(spec: MotionSpec, fs: float) -> int:
+    """Fewest samples a stretch needs to hold a rep."""
+    return max(5, int(spec.min_rep_s * fs))
+
+
+def local_bases(found: list[Excursion], excursion) -> list[Excursion]:
+    """Each excursion's bases moved to the lowest point between it and its neighbours.
+
+    A prominence base lies wherever the signal is lowest before it rises above the peak,
+    which for a rep a little deeper than the next can be several reps away; the start
+    and end of a rep are measured from the rest next to it.
+    """
+    out = []
+    for k, exc in enumerate(found):
+        lo = max(exc.left, found[k - 1].peak) if k > 0 else exc.left
+        hi = min(exc.right, found[k + 1].peak) if k + 1 < len(found) else exc.right
+        left = lo + int(np.nanargmin(excursion[lo:exc.peak + 1]))
+        right = exc.peak + int(np.nanargmin(excursion[exc.peak:hi + 1]))
+        out.append(exc._replace(left=left, right=right))
+    return out
+
+
+def return_share(prev: Excursion, cur: Excursion, excursion) -> float:
+    """How far the motion came back towards rest between two extremes (1 = all the way).
+
+    Measured from the lower extreme to the rest level on the outer sides of the pair, so
+    the dip between the two halves of a "W" counts as the partial return it is, however
+    prominent it looks next to either half. NaN when the two are in different pieces.
+    """
+    between = excursion[prev.peak:cur.peak + 1]
+    if not np.isfinite(between).all():
+        return float("nan")
+    top = min(excursion[prev.peak], excursion[cur.peak])
+    rest = max(excursion[prev.left], excursion[cur.right])
+    if top - rest <= 0:
+        return 1.0
+    return float((top - np.min(between)) / (top - rest))
+
+
 def merge_unreturned(found: list[Excursion], excursion) -> list[Excursion]:
-    """Join neighbouring peaks the signal never came back halfway between.
+    """Join neighbouring extremes the motion never came back to rest between.
 
     Prominence alone treats two equally high bumps (the two ends of a long pause at the
-    bottom, say) as two reps; requiring a return of :data:`RETURN_FRACTION` of the
-    excursion between reps is the explicit hysteresis.
+    bottom, say) as two reps; requiring a return of :data:`RETURN_FRACTION` of the way
+    to rest between reps is the explicit hysteresis.
     """
     merged: list[Excursion] = []
     for cur in found:
-        if merged:
+        if merged and return_share(merged[-1], cur, excursion) < RETURN_FRACTION:
             prev = merged[-1]
-            lo = float(np.min(excursion[prev.peak:cur.peak + 1]))
-            top = max(excursion[prev.peak], excursion[cur.peak])
-            if top - lo < RETURN_FRACTION * min(prev.prominence, cur.prominence):
-                keep = prev.peak if excursion[prev.peak] >= excursion[cur.peak] else cur.peak
-                merged[-1] = Excursion(keep, prev.left, cur.right,
-                                       max(prev.prominence, cur.prominence), cur.complete)
-                continue
+            keep = prev.peak if excursion[prev.peak] >= excursion[cur.peak] else cur.peak
+            merged[-1] = Excursion(keep, prev.left, cur.right,
+                                   max(prev.prominence, cur.prominence), cur.complete)
+            continue
         merged.append(cur)
     return merged
 
 
 def _span_s(exc: Excursion, excursion, times) -> float:
-    start, end = rep_edges(excursion, exc.peak, exc.left, exc.right)
-    return float(times[max(end, exc.peak)] - times[start])
+    marks = rep_marks(excursion, exc)
+    return float(times[marks.end] - times[marks.start])
 
 
-def rep_edges(excursion, peak: int, left: int, right: int) -> tuple[int, int]:
-    """Start and end: last/first index within EDGE_FRACTION of each base."""
-    lvl_l = excursion[left] + EDGE_FRACTION * (excursion[peak] - excursion[left])
-    lvl_r = excursion[right] + EDGE_FRACTION * (excursion[peak] - excursion[right])
-    seg_l = excursion[left:peak + 1]
-    below_l = np.flatnonzero(seg_l <= lvl_l)
-    start = left + int(below_l[-1]) if len(below_l) else left
-    seg_r = excursion[peak:right + 1]
-    below_r = np.flatnonzero(seg_r <= lvl_r)
-    end = peak + int(below_r[0]) if len(below_r) else right
-    return start, end
+def rep_marks(excursion, exc: Excursion) -> Marks:
+    """Start, turnaround plateau and end of the excursion peaking at ``exc.peak``.
+
+    The turnaround region is the stretch around the peak where the motion has not yet
+    come back towards rest (above ``1 - RETURN_FRACTION`` of the amplitude). The pause
+    runs from the first arrival within PAUSE_FRACTION of its plateau level
+    (:func:`plateau_level`) to the last departure from it, within the one stay at that
+    level that holds the extreme.
+    """
+    x, peak, left, right = excursion, exc.peak, exc.left, exc.right
+    # The prominence, not the bases: a pull that ends at lockout has its right base there.
+    amp = max(exc.prominence, 1e-9)
+    lo, hi = _region(x, peak, left, right, x[peak] - RETURN_FRACTION * amp)
+    region = x[lo:hi + 1]
+    level = plateau_level(region, x[peak] - amp / 2, PAUSE_FRACTION * amp)
+    # The pause is one stay: landmark wobble may dip below the band, but a fall of more
+    # than PLATEAU_DIP (a glitch reaching the level early, then the bar still lowering)
+    # ends it. The stay is the one holding the extreme.
+    a, b = _region(x, peak, lo, hi, level - PLATEAU_DIP * amp)
+    inside = np.flatnonzero(x[a:b + 1] >= level - PAUSE_FRACTION * amp)
+    p0, p1 = a + int(inside[0]), a + int(inside[-1])
+    start = _last_at_or_below(x, left, peak, x[left] + EDGE_FRACTION * (x[peak] - x[left]))
+    end = _first_at_or_below(x, peak, right, x[right] + EDGE_FRACTION * (x[peak] - x[right]))
+    return Marks(start, p0, p1, end)
 
 
-def pause_bounds(excursion, peak: int, start: int, end: int) -> tuple[int, int]:
-    amp = excursion[peak] - min(excursion[start], excursion[end])
-    level = excursion[peak] - PAUSE_FRACTION * amp
-    a = peak
-    while a > start and excursion[a - 1] >= level:
-        a -= 1
-    b = peak
-    while b < end and excursion[b + 1] >= level:
-        b += 1
-    return a, b
+def plateau_level(region: np.ndarray, floor: float, band: float) -> float:
+    """The level in the far half of a rep (above ``floor``) with the most samples within
+    ``band`` below it; the highest such level on a tie.
+
+    Where the bar sat still is where the samples pile up. The extreme sample is a poor
+    stand-in: a glitch as the hands reappear after being hidden at the chest can stand
+    12 % above the pause, and a pause on wobbly landmarks has its extreme on one wobble.
+    Without a pause the samples pile up at the tip (a smooth turn spends longest near
+    its extreme), so the level is the extreme, as before.
+    """
+    top = np.sort(region[region >= floor])
+    if len(top) == 0:
+        return float(np.max(region))
+    counts = (np.searchsorted(top, top, side="right")
+              - np.searchsorted(top, top - band, side="left"))
+    best = np.flatnonzero(counts == counts.max())[-1]
+    return float(top[best])
 
 
-def build_reps(candidates: list[Excursion], excursion, height, times, rest: str,
-               scale: float) -> tuple[Rep, ...]:
+def _region(x, peak: int, left: int, right: int, level: float) -> tuple[int, int]:
+    """The stretch around ``peak`` (within the bases) where ``x`` stays above ``level``."""
+    below_l = np.flatnonzero(x[left:peak + 1] <= level)
+    below_r = np.flatnonzero(x[peak:right + 1] <= level)
+    lo = left + int(below_l[-1]) + 1 if len(below_l) else left
+    hi = peak + int(below_r[0]) - 1 if len(below_r) else right
+    return lo, hi
+
+
+def _last_at_or_below(x, a: int, b: int, level: float) -> int:
+    idx = np.flatnonzero(x[a:b + 1] <= level)
+    return a + int(idx[-1]) if len(idx) else a
+
+
+def _first_at_or_below(x, a: int, b: int, level: float) -> int:
+    idx = np.flatnonzero(x[a:b + 1] <= level)
+    return a + int(idx[0]) if len(idx) else b
+
+
+def build_reps(candidates: list[Excursion], excursion, times, rest: str, scale: float,
+               unseen_s: np.ndarray) -> tuple[Rep, ...]:
+    """Rep records; ``unseen_s`` holds, per sample, the seconds it was bridged unseen."""
     reps = []
     amps = [c.prominence for c in candidates]
     typical = float(np.median(amps)) if amps else 0.0
-    for number, (peak, left, right, prom, complete) in enumerate(candidates, start=1):
-        start, end = rep_edges(excursion, peak, left, right)
-        p0, p1 = pause_bounds(excursion, peak, start, end)
+    for number, exc in enumerate(candidates, start=1):
+        peak, prom = exc.peak, exc.prominence
+        start, p0, p1, end = rep_marks(excursion, exc)
         first, second = times[p0] - times[start], times[end] - times[p1]
         # Dips (rest at the top) go down first: eccentric then concentric.
         ecc, con = (first, second) if rest == "top" else (second, first)
         up = (p1, end) if rest == "top" else (start, p0)
-        rise = abs(height[up[1]] - height[up[0]])
+        rise = abs(excursion[up[1]] - excursion[up[0]]) * scale
         con_speed = rise / max(times[up[1]] - times[up[0]], 1e-6)
-        reps.append(Rep(number, float(times[start]), float(times[peak]), float(times[end]),
-                        float(ecc), float(times[p1] - times[p0]), float(con), prom,
-                        prom * scale, float(con_speed), prom < PARTIAL_BELOW * typical,
-                        complete, int(start), int(peak), int(end)))
+        reps.append(Rep(number, float(times[start]), float((times[p0] + times[p1]) / 2),
+                        float(times[end]), float(ecc), float(times[p1] - times[p0]),
+                        float(con), prom, prom * scale, float(con_speed),
+                        prom < PARTIAL_BELOW * typical, exc.complete, int(start), int(peak),
+                        int(end), float(np.sum(unseen_s[start:end + 1]))))
     return tuple(reps)

