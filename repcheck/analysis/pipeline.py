@@ -8,7 +8,9 @@ JSON schema ``repcheck.analysis`` version 1 (``Analysis.to_dict``)::
     {
       "schema": "repcheck.analysis", "version": 1,
       "video": {"path", "sha256", "width", "height", "fps", "duration_s", "frames"},
-      "lift": {"name": str|null, "detected": bool, "confidence": float, "features": {...}},
+      "lift": {"name": str|null, "detected": bool, "confidence": float, "features": {...},
+               "alternative": str|null},   # the runner-up when the detection is unsure
+      "rules": "training"|"meet",   # meet: competition rules are faults (bench pause)
       "view": {"name", "facing", "detected": bool, "confidence", "width_ratio",
                "hip_ratio", "yaw_deg"},
       "reps": [{"number", "start_s", "turnaround_s", "end_s", "eccentric_s", "pause_s",
@@ -31,7 +33,7 @@ from __future__ import annotations
 import contextlib
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +64,7 @@ class Analysis:
     warnings: list[str] = field(default_factory=list)
     source_path: str | None = None
     height_cm: float | None = None
+    meet: bool = False
 
     @property
     def metres_per_px(self) -> float | None:
@@ -104,7 +107,9 @@ class Analysis:
                       "frames": len(s)},
             "lift": {"name": self.lift.lift, "detected": not self.lift.forced,
                      "confidence": round(self.lift.confidence, 3),
-                     "features": {k: _round(v) for k, v in vars(self.lift.features).items()}},
+                     "features": {k: _round(v) for k, v in vars(self.lift.features).items()},
+                     "alternative": self.lift.alternative if self.lift.unsure else None},
+            "rules": "meet" if self.meet else "training",
             "view": {"name": self.view.view, "facing": self.view.facing,
                      "detected": not self.view.forced,
                      "confidence": round(self.view.confidence, 3),
@@ -147,12 +152,14 @@ def _round(v):
 
 
 def analyse_series(series: LandmarkSeries, lift: str = "auto", view: str = "auto",
-                   height_cm: float | None = None, source_path: str | None = None) -> Analysis:
-    """Judge one set from its landmarks. ``lift``/``view`` are "auto" or a forced choice."""
+                   height_cm: float | None = None, source_path: str | None = None,
+                   meet: bool = False) -> Analysis:
+    """Judge one set from its landmarks. ``lift``/``view`` are "auto" or a forced choice;
+    ``meet`` judges by competition rules (a touch-and-go bench is then a fault)."""
     validate_choice("lift", lift, LIFTS)
     validate_choice("view", view, VIEWS)
     with nan_is_unknown():
-        return _analyse(series, lift, view, height_cm, source_path)
+        return _analyse(series, lift, view, height_cm, source_path, meet)
 
 
 @contextlib.contextmanager
@@ -166,7 +173,7 @@ def nan_is_unknown():
         yield
 
 
-def _analyse(series, lift, view, height_cm, source_path) -> Analysis:
+def _analyse(series, lift, view, height_cm, source_path, meet=False) -> Analysis:
     clean = clean_series(series)
     # Counting reps needs the motion, not a judgeable joint: hands hidden behind the bar
     # at the chest are still placed sensibly by the model, so keep them for segmentation
@@ -183,24 +190,39 @@ def _analyse(series, lift, view, height_cm, source_path) -> Analysis:
         lift_est = LiftEstimate(lift, 1.0, lift_features(clean, motion), forced=True)
     if lift_est.lift is None:
         seg = Segmentation((), "", "top", (), float("nan"))
-        return Analysis(series, lift_est, view_est, seg, [], warnings, source_path, height_cm)
+        return Analysis(series, lift_est, view_est, seg, [], warnings, source_path, height_cm,
+                        meet)
     seg = segment_reps(motion, lift_est.lift)
-    findings = run_checks(CheckContext(clean, view_est, seg, height_cm, motion),
+    findings = run_checks(CheckContext(clean, view_est, seg, height_cm, motion, meet),
                           lift_est.lift)
+    if lift_est.unsure:
+        warnings.append(lift_est.note)
+        findings = [unsure_lift(f, lift_est) for f in findings]
     return Analysis(series, lift_est, view_est, seg, prioritised(findings), warnings,
-                    source_path, height_cm)
+                    source_path, height_cm, meet)
+
+
+def unsure_lift(finding: Finding, lift_est: LiftEstimate) -> Finding:
+    """A fault or warning from a lift the detection is unsure of is not called: the cue
+    would coach the wrong lift if the guess is wrong."""
+    if finding.verdict not in (Verdict.FAIL, Verdict.WARN):
+        return finding
+    prefix = f"Rep {finding.rep}: " if finding.rep else ""
+    return replace(finding, verdict=Verdict.CANT_JUDGE, confidence=0.0,
+                   cue=f"{prefix}{finding.title.lower()} can't be judged until the lift is "
+                       f"certain (it looks like a {lift_est.lift}; give --lift)")
 
 
 def analyse_video(path: str | Path, lift: str = "auto", view: str = "auto",
                   height_cm: float | None = None, *, progress=None, use_cache: bool = True,
-                  workers: int | None = None) -> Analysis:
+                  workers: int | None = None, meet: bool = False) -> Analysis:
     """Decode, extract pose (or load it from the cache) and analyse."""
     from repcheck.pose.extract import extract
 
     validate_choice("lift", lift, LIFTS)
     validate_choice("view", view, VIEWS)
     series = extract(path, progress=progress, use_cache=use_cache, workers=workers)
-    return analyse_series(series, lift, view, height_cm, source_path=str(path))
+    return analyse_series(series, lift, view, height_cm, source_path=str(path), meet=meet)
 
 
 def validate_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:

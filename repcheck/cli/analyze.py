@@ -41,6 +41,9 @@ def analyze(
     plot: Annotated[Path | None, typer.Option(
         "--plot", help="Also chart joint angles and bar path over time (PNG, SVG or PDF).")]
     = None,
+    meet: Annotated[bool, typer.Option(
+        "--meet", help="Judge by competition rules: a bench rep must pause on the chest.")]
+    = False,
     athlete: AthleteOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -66,7 +69,7 @@ def analyze(
 
         check_chart(plot)
     with progress_bar(json_out) as progress:
-        result = analyse_video(video, lift, view, height_cm, progress=progress)
+        result = analyse_video(video, lift, view, height_cm, progress=progress, meet=meet)
     doc = result.to_dict()
     if plot is not None:
         from repcheck.report.charts import plot_analysis

@@ -53,7 +53,7 @@ def cases():
 
 @pytest.mark.parametrize(("path", "bottom_pause_s", "reps"), list(cases()))
 def test_pause_verdict_matches_the_rendered_pause(path, bottom_pause_s, reps):
-    result = analyse_series(LandmarkSeries.load(path))
+    result = analyse_series(LandmarkSeries.load(path), meet=True)
     assert (result.lift.lift, result.view.view) == ("bench", "oblique")
     findings = {f.rep: f for f in pause_findings(result)}
     want = expected_verdict(bottom_pause_s)
@@ -79,14 +79,14 @@ def test_motion_during_the_pause_is_touch_and_go():
     at 1.5 Hz: the bar is never motionless, so no rep may pass (a reading near the
     threshold may be "can't judge"), and at least one is called touch-and-go."""
     series = LandmarkSeries.load(LANDMARKS / "bench_paused.npz")
-    before = pause_findings(analyse_series(series))
+    before = pause_findings(analyse_series(series, meet=True))
     assert before and all(f.verdict in (Verdict.PASS, Verdict.CANT_JUDGE) for f in before)
     assert sum(f.verdict == Verdict.PASS for f in before) >= 2
     xyz = series.xyz.copy()
     sway = 0.05 * body_scale(series) * np.sin(2 * np.pi * 1.5 * series.times)
     for name in ("left_wrist", "right_wrist", "left_elbow", "right_elbow"):
         xyz[:, landmark_index(name), 1] += sway
-    after = pause_findings(analyse_series(series.replace(xyz=xyz)))
+    after = pause_findings(analyse_series(series.replace(xyz=xyz), meet=True))
     cues = [f.cue for f in after]
     assert after and all(f.verdict in (Verdict.WARN, Verdict.CANT_JUDGE) for f in after), cues
     assert any(f.verdict == Verdict.WARN for f in after), cues
@@ -104,6 +104,21 @@ def test_real_front_bench_is_not_judged():
     result = analyse_series(LandmarkSeries.load(LANDMARKS / "clean_bench_front_s205.npz"))
     assert result.view.view == "front"
     assert all(f.verdict == Verdict.NOT_JUDGED for f in pause_findings(result))
+
+
+def test_touch_and_go_is_a_fault_only_by_meet_rules():
+    """In training (the default) a touch-and-go rep is reported, not faulted; the cue and
+    the measurement are the same either way."""
+    path = LANDMARKS / "pause" / "bench_oblique_touchandgo_s1.npz"
+    meet = {f.rep: f for f in pause_findings(analyse_series(LandmarkSeries.load(path),
+                                                            meet=True))}
+    training = {f.rep: f for f in pause_findings(analyse_series(LandmarkSeries.load(path)))}
+    faulted = [n for n, f in meet.items() if f.verdict == Verdict.WARN]
+    assert faulted
+    for n in faulted:
+        assert training[n].verdict == Verdict.INFO
+        assert (training[n].value, training[n].cue) == (meet[n].value, meet[n].cue)
+    assert "touch-and-go" in training[faulted[0]].cue
 
 
 def test_longest_still_span():
@@ -129,7 +144,7 @@ def test_fresh_paused_and_touch_and_go_benches_end_to_end(tmp_path):
                                     top_pause_s=0.5))
         video = tmp_path / f"bench_{pause}.mp4"
         render_clip(spec, video)
-        result = analyse_series(extract(video, cache_dir=tmp_path / "cache"))
+        result = analyse_series(extract(video, cache_dir=tmp_path / "cache"), meet=True)
         findings = pause_findings(result)
         assert len(findings) == 2, [f.cue for f in findings]
         assert all(f.verdict == want for f in findings), (pause, [f.cue for f in findings])

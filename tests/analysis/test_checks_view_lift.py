@@ -316,3 +316,38 @@ def test_a_low_confidence_miss_is_not_reported_as_a_fault(squat_set):
     depth = findings_for(result, "squat.depth")
     assert [f.verdict for f in depth] == [Verdict.CANT_JUDGE]
     assert "uncertain" in depth[0].cue or "hidden" in depth[0].cue
+
+
+def test_an_unsure_lift_is_not_coached(monkeypatch):
+    """When the lift detection is unsure, faults become "can't judge" (the cue could coach
+    the wrong lift), the result says why and names the runner-up; --lift restores them."""
+    from pathlib import Path
+
+    from repcheck.analysis import pipeline
+    from repcheck.analysis.findings import Verdict
+    from repcheck.analysis.lift_detect import LiftEstimate
+    from repcheck.pose.landmarks import LandmarkSeries
+
+    series = LandmarkSeries.load(Path(__file__).parent / "landmarks" /
+                                 "squat_side_shallow_rep.npz")
+    sure = pipeline.analyse_series(series, lift="squat")
+    faults = [f for f in sure.findings if f.verdict in (Verdict.FAIL, Verdict.WARN)]
+    assert faults  # the shallow rep fails depth
+
+    real_detect = pipeline.detect_lift
+
+    def unsure(clean, motion):
+        found = real_detect(clean, motion)
+        return LiftEstimate("squat", 0.4, found.features, alternative="deadlift")
+
+    monkeypatch.setattr(pipeline, "detect_lift", unsure)
+    result = pipeline.analyse_series(series)
+    assert not [f for f in result.findings if f.verdict in (Verdict.FAIL, Verdict.WARN)]
+    demoted = {(f.check, f.rep): f for f in result.findings}
+    for f in faults:
+        assert demoted[(f.check, f.rep)].verdict == Verdict.CANT_JUDGE
+        assert "give --lift" in demoted[(f.check, f.rep)].cue
+    doc = result.to_dict()
+    assert doc["lift"]["alternative"] == "deadlift"
+    assert any("squat or deadlift" in w for w in doc["warnings"])
+    assert sure.to_dict()["lift"]["alternative"] is None

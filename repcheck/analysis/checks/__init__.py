@@ -46,7 +46,7 @@ def run_checks(ctx: CheckContext, lift: str) -> list[Finding]:
             continue
         targets = ctx.seg.reps if check.per_rep else (None,)
         for rep in targets:
-            findings.append(judge(check, MEASURES[check.key](ctx, rep), rep))
+            findings.append(judge(check, MEASURES[check.key](ctx, rep), rep, ctx.meet))
     return findings
 
 

@@ -48,6 +48,10 @@ class CheckDef:
     source: str
     per_rep: bool = True
     min_reps: int = 1
+    #: A competition rule that training often breaks on purpose (a touch-and-go bench):
+    #: missing it is a fault only when judging by meet rules (``--meet``); otherwise the
+    #: miss is reported as information, with the same cue.
+    meet_only: bool = False
 
 
 
@@ -74,6 +78,8 @@ class CheckContext:
     #: The same landmarks cleaned with the low visibility floor the rep segmenter uses:
     #: the bar's proxy (the hands) is often hidden behind the plates yet placed well.
     motion: LandmarkSeries | None = None
+    #: Judge by competition rules (see CheckDef.meet_only).
+    meet: bool = False
 
     @property
     def motion_series(self) -> LandmarkSeries:
@@ -163,7 +169,8 @@ def not_judged(check: CheckDef, view: str) -> Finding:
                    f"{' or '.join(check.views)}", check.source)
 
 
-def judge(check: CheckDef, m: Measurement | Unjudged | None, rep: Rep | None) -> Finding:
+def judge(check: CheckDef, m: Measurement | Unjudged | None, rep: Rep | None,
+          meet: bool = True) -> Finding:
     number = rep.number if rep else None
     if not isinstance(m, Measurement):
         reason = m.reason if isinstance(m, Unjudged) else "the joints it needs were hidden"
@@ -177,7 +184,9 @@ def judge(check: CheckDef, m: Measurement | Unjudged | None, rep: Rep | None) ->
     else:
         ok = m.value >= check.threshold if check.passes == ">=" else m.value <= check.threshold
         verdict = Verdict.PASS if ok else check.miss
-        if not ok and m.confidence < MIN_CONFIDENCE_TO_FAULT:
+        if not ok and check.meet_only and not meet:
+            verdict = Verdict.INFO
+        elif not ok and m.confidence < MIN_CONFIDENCE_TO_FAULT:
             return judge(check, Unjudged(f"too uncertain ({m.confidence:.0%} confidence) to "
                                          f"call a fault"), rep)
     cue = (check.cue_pass if ok else check.cue_miss).format(

@@ -337,7 +337,8 @@ CHECKS: tuple[CheckDef, ...] = (
              "0.20-1.20 s and 0.10-0.23 s, so the confidence falls to 0 near 0.25 s and "
              "readings within ~0.07 s of it are 'can't judge'. From the side the "
              "hands at the chest jump (paused 0.07-0.83 s, touch-and-go 0.03-0.30 s), so "
-             "not judged there, nor from the front, where the bar moves towards the camera"),
+             "not judged there, nor from the front, where the bar moves towards the camera",
+             meet_only=True),
     CheckDef("bench.touch_point", "bench", "Touch point", ("side",), 0.0, "% torso", "info",
              Verdict.INFO, "Rep {rep}: bar touched {value:.0f}% of the way from shoulders "
              "to hips", "", "measurement only: lower chest is typical (about 25-45 %)"),
