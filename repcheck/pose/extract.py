@@ -19,6 +19,13 @@ starts ``CHUNK_WARMUP`` frames early so its tracker has locked on by the chunk b
 those warm-up frames are discarded. The calling process runs the first chunk itself.
 Tracking state differs after the seam, so a 2-process result matches the 1-process one
 exactly before the seam and to a few pixels after it (see tests/pose/test_extract.py).
+
+Other people in frame. BlazePose follows one person, not necessarily the lifter (a spotter
+standing nearer the camera is often its first pick). Only when the tracked person stands
+still all clip, or leaps between bodies while someone else is seen on a few probe frames
+(the tracked person painted out), does a second pass track the other person; the lifter
+is then chosen between the two (:mod:`repcheck.pose.lifter`). A clip whose lifter is
+tracked steadily pays for a few small frame copies only (about 7 ms for 15 s of 1080p).
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ from repcheck.pose.landmarks import N_LANDMARKS, LandmarkSeries
 CHUNK_WARMUP = 15
 #: Below this many frames one process is faster than paying for a second one to start.
 MIN_FRAMES_PER_WORKER = 120
+#: A frame with nobody in it: shown to a tracker to make it drop its lock.
+BLANK = np.full((64, 64, 3), 114, np.uint8)
 
 Progress = Callable[[int, int], None]  # (frames done, frames total)
 
@@ -60,6 +69,10 @@ class PoseSettings:
     #: Clips above this rate are thinned to it (every 2nd frame of a 60 fps clip): the
     #: analysis is tuned and tested at 30 fps, and pose time is per frame.
     max_fps: float = 30.0
+    #: Following the lifter when other people are in frame (:mod:`repcheck.pose.lifter`):
+    #: 0 = off (track whoever the model picks), otherwise the method's version; bump it
+    #: when the method changes what comes out.
+    lifter_tracking: int = 1
 
     def key(self) -> str:
         blob = json.dumps(asdict(self), sort_keys=True).encode()
@@ -72,6 +85,8 @@ class ExtractStats:
     seconds: float
     workers: int
     from_cache: bool
+    #: Tracking passes run: 2 when a second person was seen and followed too.
+    passes: int = 1
 
 
 def extract(
@@ -112,14 +127,20 @@ def extract_with_stats(
         return cached, ExtractStats(len(cached), time.perf_counter() - started, 0, True)
     check_decodable_end(info)
     n_workers = choose_workers(info.frame_count, workers)
-    parts = run_chunks(info, settings, n_workers, progress)
+    follow = settings.lifter_tracking > 0
+    parts = run_chunks(info, settings, n_workers, progress, probe=follow)
     series = assemble_series(parts, info, digest, settings)
+    passes = 1
+    if follow and needs_second_pass(series, parts):
+        series = follow_lifter(series, info, digest, settings, n_workers, progress)
+        passes = 2
     if use_cache and series.detected.any():  # nothing is stored for a failed analysis
         try:
             series.save(cache_path)
         except OSError:
             pass  # a read-only or full cache only costs the next run its speed
-    return series, ExtractStats(len(series), time.perf_counter() - started, n_workers, False)
+    return series, ExtractStats(len(series), time.perf_counter() - started, n_workers, False,
+                                passes)
 
 
 def cache_file(digest: str, settings: PoseSettings, cache_dir: Path | None = None) -> Path:
@@ -163,7 +184,51 @@ def chunk_bounds(frame_count: int, workers: int) -> list[tuple[int, int, int]]:
     return bounds
 
 
-def run_chunks(info, settings: PoseSettings, workers: int, progress: Progress | None):
+def needs_second_pass(first: LandmarkSeries, parts) -> bool:
+    """See :func:`repcheck.pose.lifter.second_pass_needed`."""
+    from repcheck.pose.lifter import second_pass_needed
+
+    seen = any(p["probe_other"].any() for p in parts if len(p.get("probe_index", ())))
+    return second_pass_needed(first.xyz, seen or seams_disagree(parts))
+
+
+def seams_disagree(parts) -> bool:
+    """Whether two chunks' trackers, on the same warm-up frames, followed different bodies.
+
+    Each chunk's tracker starts afresh, and with two people in frame it may pick the other
+    one. Where one chunk's warm-up overlaps the previous chunk's last frames, both have
+    landmarks for the same frame: a torso a jump apart (:data:`repcheck.pose.lifter.JUMP`)
+    means two people were in view, seen for free.
+    """
+    from repcheck.pose.lifter import JUMP, distance, torso
+
+    for prev, cur in zip(parts, parts[1:], strict=False):
+        if not len(cur.get("warm_index", ())) or not len(prev["index"]):
+            continue
+        at = {int(i): x for i, x in zip(prev["index"], prev["xyz"], strict=True)}
+        for i, xyz in zip(cur["warm_index"], cur["warm_xyz"], strict=True):
+            a, b = torso(at[int(i)]) if int(i) in at else None, torso(xyz)
+            if a is not None and b is not None and distance(a, b) > JUMP:
+                return True
+    return False
+
+
+def follow_lifter(first: LandmarkSeries, info, digest: str, settings: PoseSettings,
+                  workers: int, progress: Progress | None) -> LandmarkSeries:
+    """Track the other person too (the first track painted out of every frame) and return
+    whichever of the two is the lifter (:func:`repcheck.pose.lifter.lifter_series`)."""
+    from repcheck.pose.lifter import lifter_series
+
+    avoid = {"index": first.frame_index, "xy": first.xyz[:, :, :2]}
+    total = info.frame_count
+    shifted = (lambda d, t: progress(total + min(d, t), 2 * total)) if progress else None
+    parts = run_chunks(info, settings, workers, shifted, avoid=avoid)
+    second = assemble_series(parts, info, digest, settings)
+    return lifter_series(first, second)
+
+
+def run_chunks(info, settings: PoseSettings, workers: int, progress: Progress | None, *,
+               probe: bool = False, avoid: dict[str, np.ndarray] | None = None):
     """Track every chunk; chunks after the first run in child processes.
 
     Children are plain ``python -m repcheck.pose.extract`` subprocesses rather than a
@@ -173,19 +238,26 @@ def run_chunks(info, settings: PoseSettings, workers: int, progress: Progress | 
     broken worker costs time, never results.
     """
     bounds = chunk_bounds(info.frame_count, workers)
+    opts = {"probe": probe, "avoid": avoid}
     if workers == 1:
-        return [track_chunk(info, settings, *bounds[0], progress=progress)]
+        return [track_chunk(info, settings, *bounds[0], progress=progress, **opts)]
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="repcheck-pose-") as tmp:
-        children = [start_child(info, settings, b, Path(tmp) / f"chunk{k}.npz")
+        avoid_path = None
+        if avoid is not None:
+            avoid_path = Path(tmp) / "avoid.npz"
+            np.savez(avoid_path, **avoid)
+        children = [start_child(info, settings, b, Path(tmp) / f"chunk{k}.npz", probe,
+                                avoid_path)
                     for k, b in enumerate(bounds[1:], start=1)]
         try:
             # The first chunk runs here; its progress stands in for all (same size).
             scaled = (lambda d, t: progress(min(d * workers, t), t)) if progress else None
-            parts = [track_chunk(info, settings, *bounds[0], progress=scaled)]
+            parts = [track_chunk(info, settings, *bounds[0], progress=scaled, **opts)]
             for (proc, out), b in zip(children, bounds[1:], strict=True):
-                parts.append(collect_child(proc, out) or track_chunk(info, settings, *b))
+                parts.append(collect_child(proc, out) or track_chunk(info, settings, *b,
+                                                                       **opts))
         finally:
             for proc, _ in children:  # Ctrl-C or an error here: stop the workers too
                 if proc.poll() is None:
@@ -194,14 +266,15 @@ def run_chunks(info, settings: PoseSettings, workers: int, progress: Progress | 
     return parts
 
 
-def start_child(info, settings: PoseSettings, bounds, out: Path):
+def start_child(info, settings: PoseSettings, bounds, out: Path, probe: bool = False,
+                avoid: Path | None = None):
     import subprocess
     import sys
 
     import repcheck
 
     job = {"video": str(info.path), "settings": asdict(settings), "bounds": list(bounds),
-           "out": str(out)}
+           "out": str(out), "probe": probe, "avoid": str(avoid) if avoid else None}
     env = dict(os.environ)
     root = str(Path(repcheck.__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
@@ -225,21 +298,39 @@ def run_child_job(job_json: str) -> None:
 
     job = json.loads(job_json)
     info = probe_video(job["video"])
-    part = track_chunk(info, PoseSettings(**job["settings"]), *job["bounds"])
+    avoid = None
+    if job.get("avoid"):
+        with np.load(job["avoid"]) as data:
+            avoid = {k: data[k] for k in data.files}
+    part = track_chunk(info, PoseSettings(**job["settings"]), *job["bounds"],
+                       probe=bool(job.get("probe")), avoid=avoid)
     with open(job["out"], "wb") as fh:
         np.savez(fh, **part)
 
 
 def track_chunk(info, settings: PoseSettings, decode_from: int, keep_from: int, stop: int,
-                progress: Progress | None = None) -> dict[str, np.ndarray]:
-    """Track one person through frames ``[decode_from, stop)``; keep ``>= keep_from``."""
+                progress: Progress | None = None, *, probe: bool = False,
+                avoid: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Track one person through frames ``[decode_from, stop)``; keep ``>= keep_from``.
+
+    ``probe``: also look for a second person on this chunk's probe frames if the track
+    leaps between bodies (the result gains ``probe_*`` arrays, see :func:`run_probes`).
+    ``avoid``: ``{"index", "xy"}`` landmarks of a person to paint out of each frame
+    before the model sees it.
+    """
     import mediapipe as mp
 
+    from repcheck.pose.lifter import Avoider, find_jumps, probe_indices
     from repcheck.video.decode import iter_frames
 
     w, h = info.width, info.height
     rows: dict[str, list] = {"index": [], "times": [], "xyz": [], "vis": [], "world": []}
     total = info.frame_count
+    stride = frame_stride(info.fps, settings.max_fps)
+    last = total if stop < 0 else stop
+    probe_at = {i for i in probe_indices(total, info.fps, stride) if keep_from <= i < last}
+    avoider = Avoider(avoid["index"], avoid["xy"]) if avoid is not None else None
+    kept_probes, warm = [], {"warm_index": [], "warm_xyz": []}
     # MediaPipe's C++ code logs to fd 2 at any frame (absl ignores GLOG_minloglevel), so
     # fd 2 is silenced for the whole run. A progress display must write to its own copy
     # of stderr (the CLI's does).
@@ -253,12 +344,19 @@ def track_chunk(info, settings: PoseSettings, decode_from: int, keep_from: int, 
     ) as pose:
         frames = iter_frames(info.path, max_side=settings.max_side, start=decode_from,
                              stop=None if stop < 0 else stop,
-                             stride=frame_stride(info.fps, settings.max_fps), info=info)
+                             stride=stride, info=info)
         for frame in frames:
-            result = pose.process(frame.rgb)
+            image = avoider.paint(frame.index, frame.rgb, w) if avoider else frame.rgb
+            xyz, vis, world = landmarks_to_arrays(pose.process(image), w, h)
+            if avoider and not avoider.accept(frame.index, xyz):
+                pose.process(BLANK)  # drop the lock: the next frame starts afresh
+                xyz, vis, world = landmarks_to_arrays(None, w, h)
             if frame.index < keep_from:
+                warm["warm_index"].append(frame.index)  # see seams_disagree
+                warm["warm_xyz"].append(xyz)
                 continue
-            xyz, vis, world = landmarks_to_arrays(result, w, h)
+            if probe and frame.index in probe_at:
+                kept_probes.append((frame.index, probe_image(frame.rgb, xyz, w), xyz))
             rows["index"].append(frame.index)
             rows["times"].append(frame.time_s)
             rows["xyz"].append(xyz)
@@ -266,7 +364,46 @@ def track_chunk(info, settings: PoseSettings, decode_from: int, keep_from: int, 
             rows["world"].append(world)
             if progress and frame.index % 10 == 0:
                 progress(frame.index - keep_from + 1, total)
-    return {k: np.asarray(v) for k, v in rows.items()}
+        out = {k: np.asarray(v) for k, v in rows.items()}
+        out["warm_index"] = np.asarray(warm["warm_index"], np.int64)
+        out["warm_xyz"] = np.asarray(warm["warm_xyz"], np.float32).reshape(-1, N_LANDMARKS, 3)
+        if probe:
+            # Probes only matter for a track that leaps (lifter.second_pass_needed), so
+            # a steady chunk skips the model runs and keeps only the cheap copies.
+            leaps = len(out["xyz"]) and find_jumps(out["xyz"])
+            out.update(run_probes(pose, kept_probes if leaps else [], w, h))
+    return out
+
+
+def probe_image(rgb: np.ndarray, tracked_xyz: np.ndarray, width: int) -> np.ndarray:
+    """A small copy of a frame with the tracked person painted out (for :func:`run_probes`)."""
+    from repcheck.pose.lifter import PROBE_SIDE, paint_out
+    from repcheck.video.probe import load_cv2
+
+    f = min(1.0, PROBE_SIDE / max(rgb.shape[:2]))
+    small = rgb.copy() if f == 1.0 else load_cv2().resize(
+        rgb, (round(rgb.shape[1] * f), round(rgb.shape[0] * f)), interpolation=1)  # LINEAR
+    paint_out(small, tracked_xyz, small.shape[1] / width)
+    return small
+
+
+def run_probes(pose, kept, width: int, height: int) -> dict[str, np.ndarray]:
+    """Look for someone else on each kept probe frame, with the tracker that just ran.
+
+    Re-using the chunk's own model costs no second start-up (a fresh graph's first frame
+    takes 0.15-0.25 s here); its tracking no longer matters once the chunk is done. A blank
+    frame before each probe drops the tracker's lock, so the probe frame gets a fresh
+    detection over the whole picture.
+    """
+    from repcheck.pose.lifter import other_person
+
+    index, seen = [], []
+    for i, image, tracked in kept:
+        pose.process(BLANK)
+        xyz, vis, _ = landmarks_to_arrays(pose.process(image), width, height)
+        index.append(i)
+        seen.append(other_person(xyz, vis, tracked))
+    return {"probe_index": np.asarray(index, np.int64), "probe_other": np.asarray(seen, bool)}
 
 
 @contextlib.contextmanager
@@ -297,8 +434,9 @@ def quiet_native_logs():
 
 
 def landmarks_to_arrays(result, width: int, height: int):
-    """MediaPipe result -> (33x3 pixels, 33 visibility, 33x3 metres); NaN/0 if no person."""
-    if result.pose_landmarks is None:
+    """MediaPipe result -> (33x3 pixels, 33 visibility, 33x3 metres); NaN/0 if no person
+    (or no result)."""
+    if result is None or result.pose_landmarks is None:
         nan = np.full((N_LANDMARKS, 3), np.nan, np.float32)
         return nan, np.zeros(N_LANDMARKS, np.float32), nan.copy()
     lms = result.pose_landmarks.landmark
@@ -312,7 +450,8 @@ def landmarks_to_arrays(result, width: int, height: int):
 
 def assemble_series(parts, info, digest: str, settings: PoseSettings) -> LandmarkSeries:
     parts = [p for p in parts if len(p["index"])]
-    cat = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    keys = [k for k in parts[0] if not k.startswith(("probe_", "warm_"))]
+    cat = {k: np.concatenate([p[k] for p in parts]) for k in keys}
     times = force_increasing(cat["times"], info.fps)
     return LandmarkSeries(times, cat["xyz"], cat["vis"], (info.width, info.height), info.fps,
                           digest, asdict(settings), cat["world"], cat["index"])
