@@ -12,7 +12,7 @@ JSON schema ``repcheck.analysis`` version 1 (``Analysis.to_dict``)::
                "alternative": str|null},   # the runner-up when the detection is unsure
       "rules": "training"|"meet",   # meet: competition rules are faults (bench pause)
       "view": {"name", "facing", "detected": bool, "confidence", "width_ratio",
-               "hip_ratio", "yaw_deg"},
+               "hip_ratio", "yaw_deg", "spread"},   # spread: lower-body left/right / torso
       "reps": [{"number", "start_s", "turnaround_s", "end_s", "eccentric_s", "pause_s",
                 "concentric_s", "amplitude_torso", "concentric_speed_px_s",
                 "concentric_speed_m_s" (null without --height), "partial", "complete"}],
@@ -115,7 +115,8 @@ class Analysis:
                      "confidence": round(self.view.confidence, 3),
                      "width_ratio": _round(self.view.width_ratio),
                      "hip_ratio": _round(self.view.hip_ratio),
-                     "yaw_deg": _round(self.view.yaw_deg)},
+                     "yaw_deg": _round(self.view.yaw_deg),
+                     "spread": _round(self.view.spread)},
             "reps": [rep_dict(r, self.metres_per_px) for r in self.seg.reps],
             "tempo": tempo_dict(self.seg.reps),
             "findings": [f.to_dict() for f in self.findings],

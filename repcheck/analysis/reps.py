@@ -370,7 +370,8 @@ def rep_marks(excursion, exc: Excursion) -> Marks:
     # ends it. The stay is the one holding the extreme.
     a, b = _region(x, peak, lo, hi, level - PLATEAU_DIP * amp)
     inside = np.flatnonzero(x[a:b + 1] >= level - PAUSE_FRACTION * amp)
-    p0, p1 = a + int(inside[0]), a + int(inside[-1])
+    # The peak itself is always inside; the guard keeps a future change from an IndexError.
+    p0, p1 = (a + int(inside[0]), a + int(inside[-1])) if len(inside) else (peak, peak)
     start = _last_at_or_below(x, left, peak, x[left] + EDGE_FRACTION * (x[peak] - x[left]))
     end = _first_at_or_below(x, peak, right, x[right] + EDGE_FRACTION * (x[peak] - x[right]))
     return Marks(start, p0, p1, end)

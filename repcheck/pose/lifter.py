@@ -53,7 +53,6 @@ LEGS = tuple((landmark_index(a), landmark_index(b)) for a, b in (
     ("right_hip", "right_knee"), ("right_knee", "right_ankle"),
     ("left_ankle", "left_foot_index"), ("right_ankle", "right_foot_index"),
 ))
-LIMBS = ARMS + LEGS
 
 #: One probe per this many seconds of clip, at least MIN_PROBES and at most MAX_PROBES.
 #: A spotter or a second lifter is in frame for most of a set; someone crossing the frame

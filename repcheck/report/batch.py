@@ -11,7 +11,7 @@ import html
 import io
 import json
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from repcheck.batch import (
@@ -339,10 +339,3 @@ def html_failures(result: BatchResult) -> str:
             f"<li>{_e(o.source.location)}: same clip as {_e(o.same_as)}</li>" for o in dups)
             + "</ul>")
     return "".join(out)
-
-
-def outcome_dict(out: Outcome) -> dict:
-    """Plain dict of an outcome without the thumbnail (for logs and tests)."""
-    d = asdict(out)
-    d.pop("thumbnail")
-    return d

@@ -281,8 +281,9 @@ def top_after(ctx: CheckContext, rep: Rep) -> slice:
     """The lockout a rep finishes in: from the rep's end until the next rep starts (at
     most LOCKOUT_HOLD_S), else the rep's last frames (the clip ends at the lockout)."""
     nxt = [r.start_i for r in ctx.seg.reps if r.start_i > rep.end_i]
-    stop = min(nxt[0] if nxt else len(ctx.series), rep.end_i + 1 +
-               int(LOCKOUT_HOLD_S / max(float(np.median(np.diff(ctx.series.times))), 1e-3)))
+    step = np.median(np.diff(ctx.series.times)) if len(ctx.series) > 1 else np.nan
+    frames = int(LOCKOUT_HOLD_S / step) if np.isfinite(step) and step > 0 else 0
+    stop = min(nxt[0] if nxt else len(ctx.series), rep.end_i + 1 + frames)
     if stop - rep.end_i >= 3:
         return slice(rep.end_i, stop)
     return lockout_window(ctx, rep)

@@ -101,6 +101,8 @@ def measure_hips_first(ctx, rep):
     if side is None or w.stop - w.start < 6:
         return None
     above = hip_above_knee_pct(ctx, side, slice(w.start, w.start + 3))
+    if not np.isfinite(above):
+        return Unjudged("the knee was not seen as the bar left the floor")
     if above <= MIN_HIP_ABOVE_KNEE_PCT:
         return Unjudged(f"the hip was placed {-above:.0f}% of torso length below the knee as "
                         "the bar left the floor (a misread pose), so when it rose is unknown")

@@ -93,11 +93,11 @@ def measure_press_lockout_position(ctx, rep):
 
 def measure_lean_back(ctx, rep):
     w = slice(rep.start_i, rep.end_i + 1)
-    side = best_side(ctx, ("shoulder", "hip", "ear"), w)
+    side = best_side(ctx, ("shoulder", "hip"), w)
     if side is None:
         return None
     s = ctx.series
-    facing = np.sign(np.nanmedian(s.xy("nose")[:, 0] - s.xy(f"{side}_ear")[:, 0]))
+    facing = forward_sign(ctx)  # the same forward as the lockout-position check
     d = s.xy(f"{side}_shoulder")[w] - s.xy(f"{side}_hip")[w]
     signed = np.degrees(np.arctan2(d[:, 0] * facing, -d[:, 1]))  # + = leaning forward
     if not np.isfinite(signed).any() or facing == 0:
