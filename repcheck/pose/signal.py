@@ -56,11 +56,28 @@ def clean_series(series: LandmarkSeries, *, min_visibility: float = MIN_VISIBILI
                  max_gap_s: float = MAX_GAP_S, cutoff_hz: float = CUTOFF_HZ) -> LandmarkSeries:
     """Swaps repaired, hidden joints dropped, short gaps filled, jitter filtered."""
     xyz, vis = repair_swaps(series.xyz, series.visibility)
+    world = series.world
+    if world is not None:
+        # The world landmarks get the same labels as the image ones, frame by frame.
+        world = relabel_like(series.xyz, xyz, world)
     xyz = xyz.copy()
     xyz[vis < min_visibility] = np.nan
     xyz = fill_gaps(series.times, xyz, max_gap_s)
     xyz = lowpass(series.times, xyz, cutoff_hz)
-    return series.replace(xyz=xyz, visibility=vis)
+    return series.replace(xyz=xyz, visibility=vis, world=world)
+
+
+def relabel_like(before: np.ndarray, after: np.ndarray, world: np.ndarray) -> np.ndarray:
+    """Apply to ``world`` the left/right swaps :func:`repair_swaps` made from ``before``
+    to ``after`` (image landmarks): where a joint now holds its mirror's old position, the
+    world joint takes its mirror's world position too."""
+    out = world.copy()
+    mirror = np.array([MIRROR_INDEX[i] for i in range(before.shape[1])])
+    with np.errstate(invalid="ignore"):
+        moved = ~np.isclose(after[..., :2], before[..., :2], equal_nan=True).all(axis=2)
+        swapped = moved & np.isclose(after[..., :2], before[:, mirror, :2]).all(axis=2)
+    out[swapped] = world[:, mirror][swapped]
+    return out
 
 
 def joint_visibility(series: LandmarkSeries, names: tuple[str, ...]) -> dict[str, float]:

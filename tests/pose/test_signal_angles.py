@@ -71,6 +71,29 @@ def test_left_right_swap_is_repaired(squat_side):
     np.testing.assert_allclose(fixed[:, left + right], xyz[:, left + right])
 
 
+def test_world_landmarks_follow_the_image_swap_repair(squat_side):
+    """Frames whose image labels are swapped back get their world labels swapped too, so
+    3D measures (view yaw, camera height) see the same left and right as 2D ones."""
+    from repcheck.pose.signal import relabel_like
+
+    names = ("hip", "knee", "ankle", "heel", "foot_index")
+    left = [landmark_index(f"left_{n}") for n in names]
+    right = [landmark_index(f"right_{n}") for n in names]
+    xyz = squat_side.xyz.copy()
+    xyz[:, left, 0] -= 60
+    xyz[:, right, 0] += 60
+    world = np.zeros((len(xyz), xyz.shape[1], 3))
+    world[:, left, 0], world[:, right, 0] = -0.1, 0.1
+    bad, bad_world = xyz.copy(), world.copy()
+    bad[40:43, left + right] = xyz[40:43, right + left]  # the model swapped the legs,
+    bad_world[40:43, left + right] = world[40:43, right + left]  # in 2D and in 3D
+    fixed, _ = repair_swaps(bad, squat_side.visibility)
+    np.testing.assert_allclose(fixed[:, left + right], xyz[:, left + right])
+    np.testing.assert_allclose(relabel_like(bad, fixed, bad_world), world)
+    cleaned = clean_series(squat_side.replace(xyz=bad, world=bad_world))
+    np.testing.assert_allclose(cleaned.world[40:43, left, 0], -0.1)
+
+
 def test_clean_series_keeps_length_and_times(squat_side):
     cleaned = clean_series(squat_side)
     assert len(cleaned) == len(squat_side)
