@@ -179,6 +179,20 @@ def choose_rest(height: np.ndarray, default: str) -> str:
     return default
 
 
+def flip_confirmed(series: LandmarkSeries, spec: MotionSpec, point: str) -> bool:
+    """A clip that seems to start at the other extreme (an RDL from standing) flips the
+    rest position only if the lift's other motion points, where seen, agree: from the
+    front a pull's hands can be drawn at hip height while the bar is still on the floor
+    (the shoulders then say "bottom"), which turned a clean pull into two short dips."""
+    for other in spec.points:
+        if other == point:
+            continue
+        height = -mid(series, other)[:, 1]
+        if np.isfinite(height).sum() >= 10 and choose_rest(height, spec.rest) == spec.rest:
+            return False
+    return True
+
+
 def segment_reps(series: LandmarkSeries, lift: str) -> Segmentation:
     spec = MOTIONS[lift]
     scale = body_scale(series)
@@ -187,6 +201,8 @@ def segment_reps(series: LandmarkSeries, lift: str) -> Segmentation:
         return Segmentation((), point, spec.rest, (), scale)
     cuts = [int(c) for c in find_cuts(series)]
     rest = choose_rest(height, spec.rest)
+    if rest != spec.rest and not flip_confirmed(series, spec, point):
+        rest = spec.rest
     excursion = (-height if rest == "top" else height) / scale
     dt = float(np.median(np.diff(series.times)))
     fs = 1.0 / dt if dt > 0 else 30.0  # repeated timestamps: assume the usual 30 fps

@@ -302,3 +302,30 @@ def test_example_paused_bench_finds_every_rep():
     for rep, true in zip(reps, truth, strict=True):
         assert true["start_s"] <= rep.turnaround_s <= true["end_s"]
     assert reps[1].unseen_s > 0.4 and reps[0].unseen_s == reps[2].unseen_s == 0.0
+
+
+def test_a_misread_start_does_not_flip_a_pull():
+    """From the front a pull's hands may be drawn at lockout height while the bar is still
+    on the floor. The shoulders say the clip starts at the bottom, so the reps stay pulls
+    from the floor; when hands and shoulders both start high (an RDL from standing), the
+    rest position flips."""
+    series = LandmarkSeries.load(LANDMARKS / "clean_deadlift_side_s207.npz")
+    motion = clean_series(series, min_visibility=MOTION_MIN_VISIBILITY)
+    plain = segment_reps(motion, "deadlift")
+    assert plain.rest == "bottom" and len(plain.reps) == 2
+    first = plain.reps[0].start_i  # the bar leaves the floor here
+    top = plain.reps[0].turn_i
+
+    def start_high(parts):
+        xyz = series.xyz.copy()
+        for name in parts:
+            i = landmark_index(name)
+            xyz[:first, i, 1] = xyz[top, i, 1]  # drawn at lockout height before the pull
+        return clean_series(series.replace(xyz=xyz), min_visibility=MOTION_MIN_VISIBILITY)
+
+    hands_only = segment_reps(start_high(("left_wrist", "right_wrist")), "deadlift")
+    assert hands_only.rest == "bottom"
+    assert len(hands_only.reps) == 2
+    everything = segment_reps(start_high(("left_wrist", "right_wrist", "left_shoulder",
+                                          "right_shoulder")), "deadlift")
+    assert everything.rest == "top"
