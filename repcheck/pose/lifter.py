@@ -218,9 +218,10 @@ class Avoider:
 
     def accept(self, i: int, xyz: np.ndarray) -> bool:
         theirs = self.xy.get(i)
-        if theirs is None or torso(xyz) is None:
+        found = torso(xyz) if theirs is not None else None
+        if found is None:
             return True  # nobody painted, or nothing found: nothing to refuse
-        return not (same_person(torso(xyz), torso(theirs)) or on_paint(xyz, theirs))
+        return not (same_person(found, torso(theirs)) or on_paint(xyz, theirs))
 
 
 def on_paint(xyz: np.ndarray, painted_xy: np.ndarray) -> bool:

@@ -336,6 +336,17 @@ class Session:
     sets: list[LoggedSet]
 
 
+def _date_range(where: list[str], params: dict[str, Any], since: date | None,
+                until: date | None) -> None:
+    """Add the session-date bounds (either may be None) to a WHERE list and its params."""
+    if since:
+        where.append("session_date >= :since")
+        params["since"] = since.isoformat()
+    if until:
+        where.append("session_date <= :until")
+        params["until"] = until.isoformat()
+
+
 def history(db: Database, athlete_id: str, lift: str | None = None, since: date | None = None,
             until: date | None = None, last: int | None = None) -> list[Session]:
     """Sessions (one lift on one day), newest first."""
@@ -344,12 +355,7 @@ def history(db: Database, athlete_id: str, lift: str | None = None, since: date 
     if lift:
         where.append("lift = :l")
         params["l"] = lift
-    if since:
-        where.append("session_date >= :since")
-        params["since"] = since.isoformat()
-    if until:
-        where.append("session_date <= :until")
-        params["until"] = until.isoformat()
+    _date_range(where, params, since, until)
     cond = " AND ".join(where)
     if last is not None:
         if last < 1:
@@ -477,12 +483,7 @@ def daily_aggregates(db: Database, athlete_id: str, lifts: list[str] | None = No
         names = [f"lift{i}" for i in range(len(lifts))]
         where.append(f"lift IN ({', '.join(':' + n for n in names)})")
         params.update(zip(names, lifts, strict=True))
-    if since:
-        where.append("session_date >= :since")
-        params["since"] = since.isoformat()
-    if until:
-        where.append("session_date <= :until")
-        params["until"] = until.isoformat()
+    _date_range(where, params, since, until)
     rows = db.all("SELECT lift, session_date, reps, MAX(mass_kg) AS top_kg, COUNT(*) AS n, "
                   "SUM(mass_kg * reps) AS volume_kg FROM sets WHERE "
                   f"{' AND '.join(where)} GROUP BY lift, session_date, reps "
