@@ -16,7 +16,7 @@ import numpy as np
 
 from repcheck.pose.angles import side_point
 from repcheck.pose.landmarks import LandmarkSeries
-from repcheck.pose.signal import finite_runs, torso_length
+from repcheck.pose.signal import finite_runs, nan_median, torso_length
 
 #: In one frame at 30 fps, the hips of a lifter move a few % of torso length; a jump
 #: beyond this fraction (per 1/30 s) is a cut or a different person.
@@ -33,7 +33,7 @@ def mid(series: LandmarkSeries, part: str) -> np.ndarray:
 def body_scale(series: LandmarkSeries) -> float:
     """Median torso length in pixels (NaN when never seen)."""
     t = torso_length(series.xyz)
-    return float(np.nanmedian(t)) if np.isfinite(t).any() else float("nan")
+    return nan_median(t)
 
 
 def find_cuts(series: LandmarkSeries) -> np.ndarray:

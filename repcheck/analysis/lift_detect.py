@@ -83,6 +83,7 @@ import numpy as np
 from repcheck.analysis.body import body_scale, mid
 from repcheck.pose.angles import joint_angle, torso_lean
 from repcheck.pose.landmarks import LandmarkSeries, landmark_index
+from repcheck.pose.signal import nan_median
 
 LIFTS = ("squat", "bench", "deadlift", "press")
 #: Confidence below this names a runner-up: the features fit another lift almost as well.
@@ -215,7 +216,7 @@ def lift_features(series: LandmarkSeries,
         hip_travel=_spread(hip) / scale,
         overhead=overhead,
         wrist_vs_hip=wrist_vs_hip,
-        end_on=_nanmedian(width) / scale,
+        end_on=nan_median(width) / scale,
         knee_min=_percentile(knee, 5),
         lying_3d=lying,
         wrist_drop_3d=wrist_drop,
@@ -279,11 +280,6 @@ def runner_up(feats: LiftFeatures, lift: str) -> str | None:
         if rule.lift != lift and np.isfinite(score) and score > best[0]:
             best = (score, rule.lift)
     return best[1]
-
-
-def _nanmedian(x: np.ndarray) -> float:
-    x = np.asarray(x, float)
-    return float(np.nanmedian(x)) if np.isfinite(x).any() else float("nan")
 
 
 def _percentile(x: np.ndarray, q: float) -> float:

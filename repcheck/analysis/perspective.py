@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from repcheck.pose.landmarks import LandmarkSeries, landmark_index
+from repcheck.pose.signal import nan_median
 
 #: Below this share of its full image length the thigh points at or away from the camera
 #: and its height difference rests mostly on the depth estimate. Synthetic squats that
@@ -126,7 +127,7 @@ def thigh_level(series: LandmarkSeries, motion: LandmarkSeries, side: str,
 def _corrected(motion: LandmarkSeries, side: str, w: slice, image: np.ndarray,
                thigh: float, base: dict) -> ThighLevel:
     near = (world_depth(motion, f"{side}_hip", w) - world_depth(motion, f"{side}_knee", w))
-    near_m = float(np.nanmedian(near)) if np.isfinite(near).any() else float("nan")
+    near_m = nan_median(near)
     if not abs(near_m) > ACROSS_IMAGE_M:  # across the image: the camera's height is moot
         return ThighLevel(float(np.nanmax(image)), level_pct=0.0, **base, knee_near_m=near_m)
     gain_px, span = level_gain(motion, w)

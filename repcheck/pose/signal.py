@@ -80,6 +80,12 @@ def relabel_like(before: np.ndarray, after: np.ndarray, world: np.ndarray) -> np
     return out
 
 
+def nan_median(x) -> float:
+    """Median of the finite values; NaN (no numpy warning) when there are none."""
+    x = np.asarray(x, float)
+    return float(np.nanmedian(x)) if np.isfinite(x).any() else float("nan")
+
+
 def joint_visibility(series: LandmarkSeries, names: tuple[str, ...]) -> dict[str, float]:
     """Median visibility of each named joint over frames where a person was found."""
     found = series.detected

@@ -22,6 +22,7 @@ from repcheck.analysis.reps import Rep, Segmentation
 from repcheck.analysis.view import ViewEstimate
 from repcheck.pose.angles import joint_angle
 from repcheck.pose.landmarks import LandmarkSeries
+from repcheck.pose.signal import nan_median
 
 THIGH_PER_HEIGHT = 0.245  # Winter's anthropometric table: thigh length / stature
 TORSO_PER_HEIGHT = 0.288  # Winter: shoulder (0.818 H) to hip (0.530 H) joint heights
@@ -139,7 +140,7 @@ def rise_window(ctx, rep) -> slice:
 def foot_length(ctx: CheckContext, side: str) -> float:
     d = np.linalg.norm(ctx.series.xy(f"{side}_heel") - ctx.series.xy(f"{side}_foot_index"),
                        axis=1)
-    return float(np.nanmedian(d)) if np.isfinite(d).any() else float("nan")
+    return nan_median(d)
 
 
 def forward_sign(ctx: CheckContext) -> float:
