@@ -234,7 +234,16 @@ class progress_bar:
             self.stream = os.fdopen(os.dup(sys.stderr.fileno()), "w", encoding="utf-8")
         except (OSError, ValueError, AttributeError):  # no real stderr (embedded, tests)
             self.stream = sys.stderr
-        return self.update
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        self.update(done, total)
+
+    def stage(self, label: str) -> None:
+        """A new stage counts its own frames from zero under its own label."""
+        self.label = label
+        if self.bar is not None:
+            self.bar.update(self.task, completed=0, description=label)
 
     def update(self, done: int, total: int) -> None:
         import time
@@ -245,12 +254,12 @@ class progress_bar:
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.bar = Progress(TextColumn(self.label), BarColumn(),
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(),
                                 TextColumn("{task.completed}/{task.total} frames"),
                                 TimeRemainingColumn(), console=Console(file=self.stream),
                                 transient=True)
             self.bar.start()
-            self.task = self.bar.add_task("pose", total=total)
+            self.task = self.bar.add_task(self.label, total=total)
         self.bar.update(self.task, completed=done, total=total)
 
     def __exit__(self, *exc) -> None:

@@ -51,6 +51,10 @@ MIN_FRAMES_PER_WORKER = 120
 BLANK = np.full((64, 64, 3), 114, np.uint8)
 
 Progress = Callable[[int, int], None]  # (frames done, frames total)
+#: A progress callable may also have a ``stage(label)`` method: the second pass (see
+#: :func:`follow_lifter`) calls it before counting its frames again from zero, so a bar
+#: shows a new stage instead of falling back from 100 %.
+SECOND_PASS_LABEL = "Following the lifter past a second person"
 
 
 @dataclass(frozen=True)
@@ -220,9 +224,9 @@ def follow_lifter(first: LandmarkSeries, info, digest: str, settings: PoseSettin
     from repcheck.pose.lifter import lifter_series
 
     avoid = {"index": first.frame_index, "xy": first.xyz[:, :, :2]}
-    total = info.frame_count
-    shifted = (lambda d, t: progress(total + min(d, t), 2 * total)) if progress else None
-    parts = run_chunks(info, settings, workers, shifted, avoid=avoid)
+    if progress is not None and hasattr(progress, "stage"):
+        progress.stage(SECOND_PASS_LABEL)  # the count starts again, under its own label
+    parts = run_chunks(info, settings, workers, progress, avoid=avoid)
     second = assemble_series(parts, info, digest, settings)
     return lifter_series(first, second)
 
@@ -364,6 +368,8 @@ def track_chunk(info, settings: PoseSettings, decode_from: int, keep_from: int, 
             rows["world"].append(world)
             if progress and frame.index % 10 == 0:
                 progress(frame.index - keep_from + 1, total)
+        if progress:
+            progress(total, total)  # the chunk is done, whatever its last frame's number
         out = {k: np.asarray(v) for k, v in rows.items()}
         out["warm_index"] = np.asarray(warm["warm_index"], np.int64)
         out["warm_xyz"] = np.asarray(warm["warm_xyz"], np.float32).reshape(-1, N_LANDMARKS, 3)

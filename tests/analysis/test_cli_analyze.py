@@ -97,3 +97,20 @@ def test_checks_lists_every_check_with_views_rule_and_source(cli):
     assert "Depth" in squat and "IPF" in squat and "Lockout" not in squat
     bad = cli("checks", "curl")
     assert bad.code != 0 and bad.err.count("\n") == 1 and "unknown lift" in bad.err
+
+
+def test_progress_bar_starts_a_second_stage_from_zero_under_its_own_label(capsys):
+    """The lifter's second pass counts its frames again: the bar shows a new stage rather
+    than falling from 100 % back to 50 %."""
+    from repcheck.cli.analyze import progress_bar
+
+    with progress_bar(False) as progress:
+        progress.started -= 5  # as if the work had run past the 2 s before a bar shows
+        progress(90, 90)
+        task = progress.bar.tasks[0]
+        assert (task.completed, task.description) == (90, "Finding the lifter")
+        progress.stage("Second pass")
+        progress(10, 90)
+        assert (task.completed, task.description) == (10, "Second pass")
+    with progress_bar(True) as quiet:  # --json: no bar, no callback
+        assert quiet is None

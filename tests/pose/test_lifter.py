@@ -276,14 +276,35 @@ def _on_lifter(s: LandmarkSeries, truth: dict) -> float:
     return float(np.mean(hits)) if hits else 0.0
 
 
+class StageRecorder:
+    """A progress callback with stages, like the CLI's bar: records (done, total) calls
+    per stage."""
+
+    def __init__(self) -> None:
+        self.stages: list[tuple[str, list[tuple[int, int]]]] = [("first", [])]
+
+    def __call__(self, done: int, total: int) -> None:
+        self.stages[-1][1].append((done, total))
+
+    def stage(self, label: str) -> None:
+        self.stages.append((label, []))
+
+
 @pytest.mark.slow
 def test_extraction_follows_the_lifter_not_the_spotter(tmp_path):
-    from repcheck.pose.extract import extract_with_stats
+    from repcheck.pose.extract import SECOND_PASS_LABEL, extract_with_stats
 
     path, truth = _render(tmp_path, "spotted", spotter=True)
     before, _ = extract_with_stats(path, PoseSettings(lifter_tracking=0), use_cache=False)
-    after, stats = extract_with_stats(path, use_cache=False)
+    progress = StageRecorder()
+    after, stats = extract_with_stats(path, use_cache=False, progress=progress)
     assert stats.passes == 2
+    # Each pass counts its own frames up to all of them, the second under its own label:
+    # a bar never falls back from 100 %.
+    assert [label for label, _ in progress.stages] == ["first", SECOND_PASS_LABEL]
+    for _, calls in progress.stages:
+        done = [d for d, _ in calls]
+        assert done == sorted(done) and done[-1] == calls[-1][1] == len(after)
     assert _on_lifter(before, truth) < 0.5  # the model alone takes the spotter
     assert _on_lifter(after, truth) > 0.95 and after.detected.mean() > 0.9
 
