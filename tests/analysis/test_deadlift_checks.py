@@ -1,10 +1,15 @@
-"""Deadlift hips-rising-first and lockout checks on saved BlazePose landmarks of synthetic
-pulls (``landmarks/deadlift/``; how each clip was rendered and its true reps and faults are
-in ``landmarks/deadlift/truth.json``) and of the committed example.
+"""Deadlift hips-rising-first, lockout and hitch checks on saved BlazePose landmarks of
+synthetic pulls and of the committed example.
 
-From the side BlazePose often misreads the synthetic lifter at the floor: its "hip" lands by
-the bar and its "knee" on the real hip. Hips rising first is then "can't judge", never a
-pass or a fault read from the wrong body part.
+``landmarks/deadlift/`` holds 3-rep side-view pulls with injected faults;
+``landmarks/deadlift_side/`` clean 2-rep pulls that got a false fault before (a lockout
+seen from 1.8 m, one filmed from the walk-up to the bar, a hitch where the model loses the
+hands). How each clip was rendered, and its true reps and faults, is in each folder's
+``truth.json``.
+
+Hips rising first is read from the shoulders swinging forward over the bar as it leaves
+the floor: from the side BlazePose often folds the synthetic leg behind the plates there
+("hip" by the bar, "knee" on the real hip), so the hip landmark cannot be used.
 """
 
 from __future__ import annotations
@@ -22,14 +27,29 @@ from repcheck.pose.landmarks import LandmarkSeries, landmark_index
 
 HERE = Path(__file__).resolve().parent
 DEADLIFTS = HERE / "landmarks" / "deadlift"
+GRID = HERE / "landmarks" / "deadlift_side"
 TRUTH = json.loads((DEADLIFTS / "truth.json").read_text())
+GRID_TRUTH = json.loads((GRID / "truth.json").read_text())
 CHECKS = ("deadlift.hips_first", "deadlift.lockout")
+FAULTS = (Verdict.FAIL, Verdict.WARN)
+SIDES = ("left", "right")
+HANDS = [landmark_index(f"{s}_{p}") for s in SIDES for p in ("wrist", "pinky", "index", "thumb")]
+SHOULDERS = [landmark_index(f"{s}_shoulder") for s in SIDES]
 
 
 def analyse(name: str):
     truth = TRUTH[name]
     series = LandmarkSeries.load(DEADLIFTS / f"{name}.npz")
     return analyse_series(series, height_cm=100 * truth["lifter_height_m"]), truth
+
+
+def analyse_grid(name: str, series: LandmarkSeries | None = None):
+    """A camera-grid clip with its lift and view given (a back view is judged as front)."""
+    truth = GRID_TRUTH[name]
+    series = series if series is not None else LandmarkSeries.load(GRID / f"{name}.npz")
+    view = "front" if truth["view"] == "back" else "side"
+    return analyse_series(series, lift="deadlift", view=view,
+                          height_cm=100 * truth["lifter_height_m"])
 
 
 def rep_for(analysis, true_rep: dict):
@@ -43,6 +63,12 @@ def finding(analysis, check: str, number: int):
     return next(f for f in analysis.findings if f.check == check and f.rep == number)
 
 
+def facing_x(series: LandmarkSeries) -> float:
+    """+1 when the toes point to +x in the image, -1 when to -x."""
+    toes = [series.xy(f"{s}_foot_index")[:, 0] - series.xy(f"{s}_heel")[:, 0] for s in SIDES]
+    return float(np.sign(np.nanmedian(np.concatenate(toes))))
+
+
 def test_saved_clips_are_side_view_deadlifts_with_every_rep_found():
     for name, truth in TRUTH.items():
         result, _ = analyse(name)
@@ -51,55 +77,57 @@ def test_saved_clips_are_side_view_deadlifts_with_every_rep_found():
 
 
 @pytest.mark.parametrize(("name", "rep"), [
-    ("deadlift_side_s301", 2),  # the injected hips-first rep
-    ("deadlift_side_s405", 1),  # clean reps: the misread is not the fault
-    ("deadlift_side_s405", 2),
+    ("deadlift_side_s301", 2),  # hips-rise 0.6, from the side: measured 6.1 % of torso
+    ("deadlift_side_right_s402", 1),  # hips-rise 0.7, facing the other way: 17.7 %
 ])
-def test_hip_placed_below_the_knee_is_not_judged(name, rep):
-    import re
-
+def test_hips_first_rep_is_reported(name, rep):
     result, truth = analyse(name)
     f = finding(result, "deadlift.hips_first", rep_for(result, truth["reps"][rep - 1]).number)
-    assert f.verdict is Verdict.CANT_JUDGE
-    below = re.search(r"placed (\d+)% of torso length below the knee", f.cue)
-    # Misreads measured 9-54 % below the knee; a tracked hip sits 7-55 % above it.
-    assert below and 9 <= int(below.group(1)) <= 60, f.cue
+    assert f.verdict is Verdict.WARN and f.value >= 5, f.cue
 
 
-def test_example_hips_first_rep_is_not_judged_on_a_misread_hip():
+def test_example_hips_first_rep_is_reported():
     series = LandmarkSeries.load(HERE / "landmarks" / "deadlift_hips_rise.npz")
     result = analyse_series(series)
     verdicts = {f.rep: f.verdict for f in result.findings if f.check == "deadlift.hips_first"}
-    assert verdicts == {1: Verdict.PASS, 2: Verdict.CANT_JUDGE}
+    assert verdicts == {1: Verdict.PASS, 2: Verdict.WARN}
 
 
-@pytest.mark.parametrize(("name", "rep"), [
-    ("deadlift_side_s301", 1), ("deadlift_side_s301", 3), ("deadlift_side_s405", 3),
-    ("deadlift_side_right_s402", 1), ("deadlift_side_right_s402", 2),
-    ("deadlift_side_right_s402", 3),
-])
-def test_tracked_hips_are_judged(name, rep):
-    result, truth = analyse(name)
+@pytest.mark.parametrize("rep", [1, 2])
+def test_hip_misread_at_the_floor_does_not_stop_the_check(rep):
+    """In these clean reps BlazePose puts the hip below the knee as the bar leaves the
+    floor; the shoulders are read instead, and the rep passes."""
+    result, truth = analyse("deadlift_side_s405")
     f = finding(result, "deadlift.hips_first", rep_for(result, truth["reps"][rep - 1]).number)
-    assert f.verdict in (Verdict.PASS, Verdict.WARN)
-    assert f.value is not None and np.isfinite(f.value)
+    assert f.verdict is Verdict.PASS and f.value < 2, f.cue
 
 
-def test_moving_the_hip_below_the_knee_makes_a_judged_rep_unjudged():
-    """The gate reads the landmarks, not the clip: swap hip and knee heights as the first
-    rep's bar leaves the floor and that rep is no longer judged."""
-    result, truth = analyse("deadlift_side_s301")
+@pytest.mark.parametrize(("toward", "verdict"), [(1, Verdict.WARN), (-1, Verdict.PASS)])
+def test_shoulders_swinging_forward_as_the_bar_leaves_the_floor_is_reported(toward, verdict):
+    """Move a clean rep's shoulders 8 % of torso length toward the toes over the first
+    frames of its pull, as hips rising first does, and it is reported; moved toward the
+    heels, as a leg-driven pull does, it is not."""
+    result, truth = analyse("deadlift_side_s405")
     rep = rep_for(result, truth["reps"][0])
     assert finding(result, "deadlift.hips_first", rep.number).verdict is Verdict.PASS
+    series = LandmarkSeries.load(DEADLIFTS / "deadlift_side_s405.npz")
+    xyz = series.xyz.copy()
+    frames = np.arange(rep.start_i + 1, rep.start_i + 10)
+    swing = toward * facing_x(series) * 0.08 * result.seg.scale_px * np.hanning(11)[1:-1]
+    xyz[np.ix_(frames, SHOULDERS, [0])] += swing[:, None, None]
+    moved = analyse_series(series.replace(xyz=xyz), height_cm=175)
+    number = min(moved.seg.reps, key=lambda r: abs(r.start_i - rep.start_i)).number
+    assert finding(moved, "deadlift.hips_first", number).verdict is verdict
+
+
+def test_which_way_the_lifter_faces_unknown_is_not_judged():
     series = LandmarkSeries.load(DEADLIFTS / "deadlift_side_s301.npz")
     xyz = series.xyz.copy()
-    frames = slice(rep.start_i - 3, rep.start_i + 6)
-    for side in ("left", "right"):
-        hip, knee = landmark_index(f"{side}_hip"), landmark_index(f"{side}_knee")
-        xyz[frames, [hip, knee], 1] = xyz[frames, [knee, hip], 1]
-    moved = analyse_series(series.replace(xyz=xyz))
-    number = min(moved.seg.reps, key=lambda r: abs(r.start_i - rep.start_i)).number
-    assert finding(moved, "deadlift.hips_first", number).verdict is Verdict.CANT_JUDGE
+    parts = ["nose"] + [f"{s}_{p}" for s in SIDES for p in ("heel", "foot_index", "ear")]
+    xyz[:, [landmark_index(p) for p in parts]] = np.nan
+    result = analyse_series(series.replace(xyz=xyz), lift="deadlift", view="side")
+    found = [f for f in result.findings if f.check == "deadlift.hips_first"]
+    assert found and all(f.verdict is Verdict.CANT_JUDGE and "faces" in f.cue for f in found)
 
 
 @pytest.mark.parametrize("name", sorted(TRUTH))
@@ -110,15 +138,86 @@ def test_clean_reps_get_no_hips_first_or_lockout_fault(name):
             continue
         number = rep_for(result, true_rep).number
         flagged = [f.cue for f in result.findings if f.rep == number and f.check in CHECKS
-                   and f.verdict in (Verdict.FAIL, Verdict.WARN)]
+                   and f.verdict in FAULTS]
         assert not flagged, (true_rep["rep"], flagged)
 
 
+def scale_legs(series: LandmarkSeries, factor: float) -> LandmarkSeries:
+    """The legs drawn ``factor`` times as long about each hip: every joint angle stays."""
+    xyz = series.xyz.copy()
+    for side in SIDES:
+        hip = xyz[:, landmark_index(f"{side}_hip"), :2]
+        for part in ("knee", "ankle", "heel", "foot_index"):
+            i = landmark_index(f"{side}_{part}")
+            xyz[:, i, :2] = hip + factor * (xyz[:, i, :2] - hip)
+    return series.replace(xyz=xyz)
+
+
+def test_lockout_read_bent_on_legs_drawn_short_is_not_judged():
+    """Seen from 1.8 m this clean rep's lockout reads 142° with the legs drawn 1.4 torso
+    lengths long (straight ones are about 1.7): not judged. The same angles on legs drawn
+    full length are a fault."""
+    name = "deadlift_side_right_s8510_h1.85_c1.8"
+    series = LandmarkSeries.load(GRID / f"{name}.npz")
+    f = finding(analyse_grid(name, series), "deadlift.lockout", 2)
+    assert f.verdict is Verdict.CANT_JUDGE and "legs were drawn 1.4 torso" in f.cue
+    stretched = finding(analyse_grid(name, scale_legs(series, 1.25)), "deadlift.lockout", 2)
+    assert stretched.verdict is Verdict.FAIL and 140 < stretched.value < 145
+
+
+def test_lockout_that_reads_straight_passes_on_legs_drawn_short():
+    name = "deadlift_side_right_s8510_h1.85_c1.8"
+    series = scale_legs(LandmarkSeries.load(GRID / f"{name}.npz"), 0.8)
+    f = finding(analyse_grid(name, series), "deadlift.lockout", 1)
+    assert f.verdict is Verdict.PASS and f.value > 170
+
+
+def test_lockout_is_read_at_the_held_top_when_the_clip_starts_standing():
+    """Filmed from the walk-up, a rep is read standing -> floor -> standing and its end
+    falls 5-6 frames before the hips straighten: read there, both lockouts were 117-119°."""
+    result = analyse_grid("deadlift_side_s8602_h1.9_c1.8_setup")
+    assert result.seg.rest == "top"
+    lockouts = [f for f in result.findings if f.check == "deadlift.lockout"]
+    assert len(lockouts) == 2 and all(f.verdict is Verdict.PASS and f.value > 155
+                                      for f in lockouts), [f.cue for f in lockouts]
+
+
+@pytest.mark.parametrize("name", sorted(GRID_TRUTH))
+def test_clean_grid_pull_gets_no_deadlift_fault(name):
+    """Before: a lockout of 142° (side_right, 1.8 m), lockouts of 117-119° (walk-up clip)
+    and a hitch of 15.7 % (from behind, the hands bobbing as the bar leaves the floor)."""
+    result = analyse_grid(name)
+    assert len(result.seg.reps) == len(GRID_TRUTH[name]["reps"])
+    assert not [f.cue for f in result.findings if f.verdict in FAULTS]
+
+
+@pytest.mark.parametrize(("parts", "verdict"), [
+    (HANDS, Verdict.PASS),  # the hands alone: the model losing them, not the bar sinking
+    (HANDS + SHOULDERS, Verdict.FAIL),  # with straight arms a sinking bar takes them down
+])
+def test_a_sink_counts_as_a_hitch_only_with_the_shoulders(parts, verdict):
+    """Stop a clean rep's landmarks mid-pull and sink them by 12 % of the bar's travel over
+    9 frames before the pull resumes, where the hands are seen clearly (from behind)."""
+    name = "deadlift_back_s8515_h1.85_c0.6"
+    series = LandmarkSeries.load(GRID / f"{name}.npz")
+    rep = analyse_grid(name, series).seg.reps[1]
+    at = (rep.start_i + rep.turn_i) // 2
+    frames = np.arange(at, at + 9)
+    assert series.visibility[np.ix_(frames, HANDS[::4])].min() >= 0.7
+    xyz = series.xyz.copy()
+    sink = 0.12 * rep.amplitude_px * np.sin(np.linspace(0, np.pi, 9))  # image y down: + sinks
+    xyz[np.ix_(frames, parts, [1])] = xyz[at, parts, 1][None, :, None] + sink[:, None, None]
+    f = finding(analyse_grid(name, series.replace(xyz=xyz)), "deadlift.hitch", 2)
+    assert f.verdict is verdict, f.cue
+    # Measured 7.1 % with the shoulders (the landmark cleaning smooths the sink), 0 without.
+    assert (f.value > 6) if verdict is Verdict.FAIL else (f.value < 1)
+
+
 def test_real_side_pull_is_judged_and_not_faulted():
-    """A real side-view pull (labelled good) passes the hip gate and gets no fault."""
+    """A real side-view pull (labelled good) is judged and gets no fault."""
     result = analyse_series(load_fixture("deadlift_side_1rep.npz"), lift="deadlift")
-    mine = [f for f in result.findings if f.check in CHECKS]
-    assert {f.check for f in mine} == set(CHECKS)
+    mine = [f for f in result.findings if f.check in CHECKS + ("deadlift.hitch",)]
+    assert {f.check for f in mine} == set(CHECKS) | {"deadlift.hitch"}
     assert all(f.verdict is Verdict.PASS for f in mine), [f.cue for f in mine]
 
 
@@ -127,11 +226,12 @@ def test_knees_never_seen_give_no_traceback():
     xyz = series.xyz.copy()
     xyz[:, [landmark_index("left_knee"), landmark_index("right_knee")]] = np.nan
     result = analyse_series(series.replace(xyz=xyz), lift="deadlift")
-    mine = [f for f in result.findings if f.check in CHECKS]
-    assert mine
-    assert all(f.verdict is Verdict.CANT_JUDGE for f in mine if f.check == "deadlift.hips_first")
+    lockout = [f for f in result.findings if f.check == "deadlift.lockout"]
+    assert lockout and all(f.verdict is Verdict.CANT_JUDGE for f in lockout)
+    hips = [f for f in result.findings if f.check == "deadlift.hips_first"]
+    assert hips and all(f.value is not None for f in hips)  # read without the knees
 
 
 def test_saved_landmark_files_stay_small():
-    for path in DEADLIFTS.glob("*.npz"):
+    for path in [*DEADLIFTS.glob("*.npz"), *GRID.glob("*.npz")]:
         assert path.stat().st_size < 300_000, path.name

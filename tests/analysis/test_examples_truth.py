@@ -38,11 +38,6 @@ CLEAN_TRUTH = json.loads((LANDMARKS / "clean_truth.json").read_text())
 
 #: (lift, fault) -> why it is not reported yet (measured on the synthetic clips).
 KNOWN_MISSES = {
-    ("deadlift", "hips_rise_first"): "in this rep BlazePose puts the hip 47% of torso "
-    "length below the knee at the floor (the leg folded behind the plates), so it is not "
-    "judged; where the hip is tracked the fault moves it only 2-8 cm off a clean path "
-    "(true hip/bar rise 0.49-0.91 vs 0.40-0.49 over the first 10-15% of bar travel) and "
-    "real clean pulls' hips lead the bar more than synthetic faults do",
     ("deadlift", "soft_lockout"): "from the side the plates hide the knee: 10-25 deg soft "
     "lockouts read 145-174 deg, straight ones 150-178 deg; seen clearly (oblique) soft ones "
     "read 156-170 deg but so do real straight knees (156-179 deg), so 145 deg stays",

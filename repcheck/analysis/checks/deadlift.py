@@ -15,6 +15,7 @@ from repcheck.analysis.checks.base import (
     Measurement,
     Unjudged,
     best_side,
+    forward_sign,
     lockout_window,
     rise_window,
     visibility,
@@ -24,22 +25,64 @@ from repcheck.pose.angles import joint_angle, torso_lean
 
 #: A hitch is judged on the pull up to this share of the bar's travel: settling into the
 #: lockout (and landmark jitter while the bar is held there) is not a hitch. Over the
-#: whole rise, clean synthetic pulls read drops of up to 8.3 % (all at the top); below
+#: whole rise, clean synthetic pulls read hand drops of up to 8.3 % (all at the top); below
 #: 90 % of the travel they read 0-2.1 %, real pulls 0-2.8 % (one real clip, 5.6 %).
 HITCH_BELOW_FRACTION = 0.9
-#: Hips rising first is judged only when, as the bar leaves the floor, the hip landmark sits
-#: above the knee landmark by more than this % of torso length. From the side BlazePose
-#: often folds the synthetic figure's leg behind the plates: its "hip" lands by the bar and
-#: its "knee" on the real hip, 9-54 % of torso *below* the knee, in 20 of 44 side-view reps
-#: (13/29 on the tuning clips, 7/15 on held-out seeds; the injected hips-first reps of the
-#: example and of the benchmark clip among them), while every rep it tracked read 7-55 %
-#: above; real side and oblique pulls read 8-73 % above. A misplaced hip moves with the
-#: wrong body part, so a rise ratio read from it would be a guess.
-MIN_HIP_ABOVE_KNEE_PCT = 0.0
+#: A hitch is a fall after the pull has started, which is taken as the lowest point of
+#: bar and shoulders before the bar is this share of the way up (hitches come at or above
+#: the knees). One clean synthetic rep's window opened while the lifter was still lowering
+#: into it: bar and shoulders fell 7 % of the travel first.
+PULL_STARTED = 0.25
+#: When the clip starts standing (the lifter walks up to the bar) a rep is read as
+#: standing -> floor -> standing, and its end is marked as the bar gets back near the top:
+#: on synthetic setup clips 5-6 frames before the hips straighten, so the lockout read
+#: there was 117-122°. The lockout is read up to this long past the rep's end as well.
+LOCKOUT_AFTER_END_S = 0.3
+#: A lockout reading below this is a fault (see the deadlift.lockout source).
+LOCKOUT_MIN_DEG = 145.0
+#: A lockout reading below LOCKOUT_MIN_DEG is not called a fault when the leg (hip to
+#: ankle) is drawn shorter than this many torso lengths. Straight, it is about 1.7 (Winter:
+#: 0.491 H / 0.288 H); on synthetic side-view lockouts BlazePose draws it 1.47-1.83 long
+#: from cameras 0.6-1.45 m and 0.71-1.62 from 1.6-1.8 m, where the camera looks down on the
+#: legs and the near plate hides the knee. All 9 clean reps read below 145° on the tuning
+#: clips (of 89; seeds 8000-8523, all from 1.6-1.8 m) had legs drawn 1.03-1.44 long; real
+#: side pulls read 1.44-1.85 (1.21 on one with a camera cut). A reading that passes is
+#: kept: a misdrawn leg that still reads straight is no false fault.
+MIN_LEG_PER_TORSO = 1.45
+#: Hips rising first is read from the shoulders, not the hip: from the side BlazePose often
+#: folds the synthetic leg behind the plates at the floor (hip landmark 9-54 % of torso
+#: *below* the knee in 20 of 44 side-view reps), so a hip-based reading is a guess there.
+#: With straight arms the shoulders hang an arm's length from the bar: hips rising ahead of
+#: the bar swing them forward over it, while a leg-driven pull keeps them over the bar or
+#: takes them back. Their forward travel is read while the bar rises through this share of
+#: its travel (the renderer's 0.4-0.8 hips-rise faults have done most of it by then: true
+#: joints read <= 0.2 % of torso clean, 1.1-7.3 % faulty).
+HIPS_FIRST_BAR_SHARE = 0.45
+
+
+def pull_top_window(ctx, rep) -> slice:
+    """Frames where a pull is locked out: :func:`lockout_window`, and, when the clip starts
+    standing, also up to LOCKOUT_AFTER_END_S past the rep's end (not into the next rep)."""
+    w = lockout_window(ctx, rep)
+    if ctx.seg.rest == "bottom" or rep.duration_s <= 0:
+        return w
+    fps = (rep.end_i - rep.start_i) / rep.duration_s
+    stop = rep.end_i + 1 + round(LOCKOUT_AFTER_END_S * fps)
+    later = [r.start_i for r in ctx.seg.reps if r.start_i > rep.start_i]
+    return slice(w.start, min([stop, len(ctx.series)] + later[:1]))
+
+
+def leg_drawn_per_torso(ctx, side: str, w: slice) -> float:
+    """Hip-to-ankle length drawn over the frames ``w``, in torso lengths (NaN if unseen)."""
+    s = ctx.series
+    leg = np.linalg.norm(s.xy(f"{side}_ankle")[w] - s.xy(f"{side}_hip")[w], axis=1)
+    if not np.isfinite(leg).any():
+        return float("nan")
+    return float(np.nanmedian(leg)) / ctx.seg.scale_px
 
 
 def measure_deadlift_lockout(ctx, rep):
-    w = lockout_window(ctx, rep)
+    w = pull_top_window(ctx, rep)
     side = best_side(ctx, ("shoulder", "hip", "knee", "ankle"), w)
     if side is None:
         return None
@@ -48,6 +91,11 @@ def measure_deadlift_lockout(ctx, rep):
     value = min(hip, knee)
     if not np.isfinite(value):
         return None
+    leg = leg_drawn_per_torso(ctx, side, w)
+    if value < LOCKOUT_MIN_DEG and not leg >= MIN_LEG_PER_TORSO:
+        return Unjudged(f"the legs were drawn {leg:.1f} torso lengths long (straight ones are "
+                        "about 1.7): seen from above, or with the knee misplaced behind the "
+                        "plates, a straight leg reads bent")
     return Measurement(float(value), visibility(ctx, side, ("shoulder", "hip", "knee"), w),
                        {"hip_deg": round(float(hip), 1), "knee_deg": round(float(knee), 1)})
 
@@ -84,45 +132,56 @@ def measure_start_position(ctx, rep):
                        {"hip_above_knee_pct": round(100 * float(hip_up) / ctx.seg.scale_px, 1)})
 
 
-def hip_above_knee_pct(ctx, side: str, at: slice) -> float:
-    """How far the hip landmark sits above the knee landmark over the frames ``at``, in % of
-    torso length (negative: below). Read on the motion series, whose low visibility floor
-    keeps the knee while it is behind the plates."""
-    s = ctx.motion_series
-    gap = s.xy(f"{side}_knee")[at, 1] - s.xy(f"{side}_hip")[at, 1]  # image y points down
-    if not np.isfinite(gap).any():
-        return float("nan")
-    return 100 * float(np.nanmedian(gap)) / ctx.seg.scale_px
-
-
 def measure_hips_first(ctx, rep):
+    """How far the shoulders travel forward (toward the lifter's front) while the bar rises
+    through its first HIPS_FIRST_BAR_SHARE of travel, in % of torso length. Read on the
+    motion series, whose low visibility floor keeps the hands behind the plates; a
+    position counts once held two frames, so a one-frame landmark jump is no travel."""
     w = rise_window(ctx, rep)
-    side = best_side(ctx, ("shoulder", "hip"), w)
-    if side is None or w.stop - w.start < 6:
+    if w.stop - w.start < 6:
         return None
-    above = hip_above_knee_pct(ctx, side, slice(w.start, w.start + 3))
-    if not np.isfinite(above):
-        return Unjudged("the knee was not seen as the bar left the floor")
-    if above <= MIN_HIP_ABOVE_KNEE_PCT:
-        return Unjudged(f"the hip was placed {-above:.0f}% of torso length below the knee as "
-                        "the bar left the floor (a misread pose), so when it rose is unknown")
-    first = slice(w.start, w.start + max(3, (w.stop - w.start) // 3))
-    hip = -ctx.series.xy(f"{side}_hip")[first, 1]
-    sho = -ctx.series.xy(f"{side}_shoulder")[first, 1]
-    hip_rise, sho_rise = hip[-1] - hip[0], sho[-1] - sho[0]
-    if not np.isfinite(hip_rise + sho_rise) or hip_rise <= 0:
+    facing = forward_sign(ctx)
+    if facing == 0:
+        return Unjudged("which way the lifter faces was not seen")
+    s = ctx.motion_series
+    bar = -mid(s, ctx.seg.point)[w, 1]
+    ahead = facing * mid(s, "shoulder")[w, 0]
+    if not (np.isfinite(bar[:2]).any() and np.isfinite(ahead[:2]).any()):
+        return Unjudged("the shoulders or hands were not seen as the bar left the floor")
+    start = np.nanmedian(bar[:2])
+    travel = np.nanmax(bar) - start
+    if not travel > 0:
         return None
-    return Measurement(float(sho_rise / hip_rise),
-                       visibility(ctx, side, ("shoulder", "hip"), first))
+    early = np.flatnonzero(bar >= start + HIPS_FIRST_BAR_SHARE * travel)
+    pull = ahead[:early[0] + 1] if len(early) else ahead
+    held = np.minimum(pull, np.concatenate([pull[1:], pull[-1:]]))
+    if not np.isfinite(held).any():
+        return None
+    forward = np.nanmax(held) - np.nanmedian(ahead[:2])
+    side = best_side(ctx, ("shoulder",), w) or ctx.side
+    return Measurement(100 * float(forward) / ctx.seg.scale_px,
+                       visibility(ctx, side, ("shoulder",), w))
+
+
+def fall_from_high(height: np.ndarray) -> np.ndarray:
+    """Per frame, how far ``height`` is below its high so far, where a height counts as
+    reached only once held two frames running: the hand landmarks jump up for a single
+    frame where the hands pass the plates or the legs, and that jump is no height to fall
+    from. NaN frames neither set a high nor fall."""
+    held = np.minimum(height, np.concatenate([height[1:], height[-1:]]))
+    high = np.fmax.accumulate(np.where(np.isfinite(held), held, -np.inf))
+    return np.where(np.isfinite(height), high - height, 0.0)
 
 
 def measure_hitch(ctx, rep):
     w = rise_window(ctx, rep)
     height = -mid(ctx.series, ctx.seg.point)[:, 1]
+    shoulders = -mid(ctx.series, "shoulder")[w, 1]
     bar = height[w]
-    if np.isfinite(bar).sum() < 4:
+    seen = np.isfinite(bar)
+    if seen.sum() < 4 or not np.isfinite(shoulders).any():
         return None
-    bar = bar[np.isfinite(bar)]
+    bar, shoulders = bar[seen], shoulders[seen]
     # The top is where the bar is held (median over the lockout frames), not its highest
     # frame: the hand landmarks overshoot as they arrive and creep while held, and a top
     # read from that overshoot moved the near-lockout wobble below HITCH_BELOW_FRACTION.
@@ -132,13 +191,19 @@ def measure_hitch(ctx, rep):
     if not travel > 0:
         return Measurement(0.0, 0.8)
     near_top = int(np.flatnonzero(bar >= bar.min() + HITCH_BELOW_FRACTION * travel)[0])
-    pull = bar[:near_top + 1]
-    # Worst fall below the high so far, where a height counts as reached only once the bar
-    # has held it for two frames running: the hand landmarks jump up for a single frame
-    # where the hands pass the plates or the legs, and that jump is no height to fall from.
-    held_two = np.minimum(pull, np.concatenate([pull[1:], pull[-1:]]))
-    drop = max(0.0, np.max(np.maximum.accumulate(held_two) - pull))
-    return Measurement(100 * float(drop / travel), 0.8)
+    # With straight arms the bar hangs from the shoulders: a bar that sinks takes them down
+    # with it, so a fall counts only as far as the shoulders fell too. Hands the model
+    # loses at the knees or behind the plates sink alone. The pull starts once both are at
+    # their lowest before the bar is PULL_STARTED of the way up: the rep's window can open
+    # while the lifter is still settling down.
+    started = int(np.flatnonzero(bar >= bar.min() + PULL_STARTED * travel)[0])
+    seen_low = np.where(np.isfinite(shoulders[:started + 1]), shoulders[:started + 1], np.inf)
+    lowest = max(int(np.argmin(bar[:started + 1])), int(np.argmin(seen_low)))
+    pull = slice(lowest, near_top + 1)
+    bar_fall = fall_from_high(bar[pull])
+    shoulder_fall = fall_from_high(shoulders[pull])
+    drop = max(0.0, float(np.max(np.minimum(bar_fall, shoulder_fall))))
+    return Measurement(100 * drop / travel, 0.8)
 
 
 def measure_lowering(ctx, rep):
@@ -148,7 +213,7 @@ def measure_lowering(ctx, rep):
 
 
 CHECKS: tuple[CheckDef, ...] = (
-    CheckDef("deadlift.lockout", "deadlift", "Lockout", ("side",), 145.0, "°", ">=",
+    CheckDef("deadlift.lockout", "deadlift", "Lockout", ("side",), LOCKOUT_MIN_DEG, "°", ">=",
              Verdict.FAIL, "Rep {rep}: locked out ({value:.0f}° at hips/knees)",
              "Rep {rep}: not locked out ({value:.0f}°): finish with hips and knees straight",
              "IPF: knees locked and shoulders back; peers use hip and knee > 170°, but "
@@ -161,15 +226,31 @@ CHECKS: tuple[CheckDef, ...] = (
              "read 156-170° against 175-178° straight, but real knees seen at >= 0.83 "
              "visibility read 156-179°, and a median over the held top or the knee's distance "
              "ahead of the hip-ankle line (9 % of leg length on the real straight knee, "
-             "6-11 % on 20-25° soft synthetic ones) separates no better"),
-    CheckDef("deadlift.hips_first", "deadlift", "Hips rising first", ("side",), 0.5, "ratio",
-             ">=", Verdict.WARN, "Rep {rep}: hips and shoulders rose together",
-             "Rep {rep}: hips shot up before the bar moved (shoulders rose {value:.1f}x as "
-             "fast): push the floor away with the legs",
-             "coaching convention: shoulder/hip rise ratio in the first third of the pull; "
-             "not judged when the hip landmark is placed below the knee at the floor (see "
-             "MIN_HIP_ABOVE_KNEE_PCT). The synthetic 0.4-0.8 hips-rise faults are not caught "
-             "(0 of 13): they move the true hip only 2-8 cm off a clean pull's path"),
+             "6-11 % on 20-25° soft synthetic ones) separates no better. Below 145° with the "
+             "legs drawn short (MIN_LEG_PER_TORSO) it is not judged: clean false faults 9 of "
+             "89 reps -> 0 on tuning seeds, 1 of 31 -> 1 held out (a hip angle of 140°, legs "
+             "1.50); the 5 soft lockouts it had caught there read 49-135° (misread legs "
+             "1.05-1.41 long, true knee 152-163°), and are now not judged. Soft knees still "
+             "overlap straight ones on every cue tried (tuning seeds, side view): knee "
+             "98-179° vs 130-180°, world-landmark knee 118-173° vs 84-178°, hip 113-180° vs "
+             "157-180°, knee ahead of the hip-ankle line 3-44 % vs 0-22 % of leg length; the "
+             "far knee was seen in 6 of 24 soft reps. Clips that start standing (the walk-up "
+             "to the bar) are read up to 0.3 s past the rep's end (LOCKOUT_AFTER_END_S): "
+             "2 of 3 synthetic walk-up clips read 117-122° there before, 160-177° after"),
+    CheckDef("deadlift.hips_first", "deadlift", "Hips rising first", ("side",), 4.0,
+             "% torso", "<=", Verdict.WARN,
+             "Rep {rep}: shoulders stayed over the bar as it left the floor",
+             "Rep {rep}: shoulders swung {value:.0f}% of torso length forward as the bar left "
+             "the floor (hips rising first): push the floor away with the legs",
+             "coaching convention (hips and shoulders rise together); read as the shoulders' "
+             "forward travel over the first 45 % of the bar's rise (HIPS_FIRST_BAR_SHARE), "
+             "which needs no hip landmark. Synthetic side-view pulls (side and side_right, "
+             "cameras 1.0-1.8 m, lifters 1.55-1.95 m): tuning seeds 8000-8023, clean and "
+             "10-25° soft reps 0-3.3 % (48; one 9.7 % where two reps were merged), 0.4-0.8 "
+             "hips-rise reps caught 19 of 24 (12/13 at 0.6-0.8, 7/11 at 0.4-0.5; misses "
+             "2.0-3.5 %); held-out seeds 9000-9015, clean 0-2.9 % (32), caught 10 of 16 (8/9 "
+             "at 0.6-0.8, 2/7 at 0.4-0.5). Clean camera grid (0.6-1.8 m) 0-1.4 %, 5-10 cm "
+             "bar drifts 0-1.0 %. Real side pulls labelled good read -0.7 and -0.1 %"),
     CheckDef("deadlift.start_position", "deadlift", "Start position", ("side",), 0.0, "°",
              "info", Verdict.INFO,
              "Rep {rep}: started with the back {value:.0f}° from vertical, hips "
@@ -185,9 +266,14 @@ CHECKS: tuple[CheckDef, ...] = (
              "Rep {rep}: bar moved down {value:.0f}% of its travel during the pull (hitching)",
              "IPF: downward movement of the bar before lockout is a no-lift. Read up to 90 % "
              "of the way to the held lockout (median), heights counted once held two "
-             "frames: clean synthetic pulls (camera grid 0.6-1.8 m, 33 clips) read 0-4 % "
-             "but for two whose hands the model loses at the knees (4.5 % from behind, "
-             "8.3 % from the front); a 9-frame sink of 20 % of the travel reads 8-10 %"),
+             "frames, from where the bar and shoulders are lowest, and only as far as the "
+             "shoulders fell with the hands (straight arms: a sinking bar takes them down). "
+             "Hands alone read 4.8-45 % on 6 of 189 synthetic reps without a hitch (seeds "
+             "8000-9015, all views, cameras 0.6-1.8 m) where the model loses them at the "
+             "knees or behind the plates, and 5.4 % on one real pull; confirmed by the "
+             "shoulders all 189 read 0-0.5 % and every "
+             "real pull 0 %. No real or synthetic hitch was at hand: hands and shoulders "
+             "stopped mid-pull and sunk 12 % of the travel over 9 frames read 7.1 %"),
     CheckDef("deadlift.lowering", "deadlift", "Control on the way down", ALL_VIEWS, 0.4, "s",
              ">=", Verdict.WARN, "Rep {rep}: lowered under control ({value:.1f} s)",
              "Rep {rep}: bar dropped in {value:.2f} s: lower it under control",
