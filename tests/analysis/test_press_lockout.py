@@ -1,0 +1,123 @@
+"""The press lockout judged from the side: a soft lockout fails, a locked arm never does, and
+the views where the near plate hides the hands are "can't judge".
+
+Fixtures: ``landmarks/press_side/*.npz``, BlazePose landmarks of synthetic side-view presses
+(`repcheck synth --soft-lockout`, camera 0.85 m and the default 1.1 m) with one soft rep;
+``landmarks/press_side/truth.json`` records how each was made and each rep's faults. The
+expected verdicts come from that truth, never from the analysis.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from repcheck.analysis.checks.base import forward_sign
+from repcheck.analysis.findings import Verdict
+from repcheck.analysis.pipeline import analyse_series
+from repcheck.pose.landmarks import LandmarkSeries, landmark_index
+
+FIXTURES = Path(__file__).resolve().parent / "landmarks" / "press_side"
+TRUTH = json.loads((FIXTURES / "truth.json").read_text())
+LOCKED = "press_side_s8002_h1.77_c0.85"  # rep 2 locked out, read 180°
+LOCKED_REP = 2
+
+
+def load(name: str) -> LandmarkSeries:
+    return LandmarkSeries.load(FIXTURES / f"{name}.npz")
+
+
+def lockout(result) -> list:
+    """The press.lockout findings in rep order."""
+    return sorted((f for f in result.findings if f.check == "press.lockout"),
+                  key=lambda f: f.rep)
+
+
+def moved(series: LandmarkSeries, name: str, frames, dx: float = 0.0,
+          dy: float = 0.0) -> LandmarkSeries:
+    xyz = series.xyz.copy()
+    xyz[np.ix_(np.asarray(frames), [landmark_index(name)], [0])] += dx
+    xyz[np.ix_(np.asarray(frames), [landmark_index(name)], [1])] += dy
+    return series.replace(xyz=xyz)
+
+
+def locked_rep(name: str = LOCKED):
+    """The series, its side analysis and the locked rep's frames."""
+    series = load(name)
+    result = analyse_series(series, lift="press", view="side")
+    rep = next(r for r in result.seg.reps if r.number == LOCKED_REP)
+    return series, result, np.arange(rep.start_i, rep.end_i + 1)
+
+
+@pytest.mark.parametrize("name", sorted(TRUTH))
+def test_side_soft_lockout_fails_and_a_locked_arm_never_does(name):
+    truth = TRUTH[name]
+    found = lockout(analyse_series(load(name), lift="press", view="side"))
+    assert len(found) == len(truth["faults"])
+    for faults, finding in zip(truth["faults"], found, strict=True):
+        if "soft_lockout" in faults:
+            assert finding.verdict is Verdict.FAIL, finding.cue
+            assert finding.value < 171
+        else:
+            assert finding.verdict in (Verdict.PASS, Verdict.CANT_JUDGE), finding.cue
+
+
+def test_elbow_drawn_in_front_of_the_arm_fails_and_behind_it_passes():
+    """A soft lockout bends the elbow towards the toes; an elbow drawn behind the
+    shoulder-wrist line is the model's error, read as straight."""
+    series, result, frames = locked_rep()
+    elbow = f"{result.view.facing}_elbow"
+    shift = 0.08 * result.seg.scale_px * forward_sign(SimpleNamespace(series=series))
+    assert lockout(result)[LOCKED_REP - 1].verdict is Verdict.PASS
+    for sign, expect in ((1, Verdict.FAIL), (-1, Verdict.PASS)):
+        bent = analyse_series(moved(series, elbow, frames, dx=sign * shift), "press", "side")
+        assert lockout(bent)[LOCKED_REP - 1].verdict is expect
+
+
+def test_side_lockout_reads_the_same_on_a_mirrored_clip():
+    series = load(LOCKED)
+    xyz = series.xyz.copy()
+    xyz[..., 0] = series.image_size[0] - xyz[..., 0]
+    values = [[f.value for f in lockout(analyse_series(s, "press", "side"))]
+              for s in (series, series.replace(xyz=xyz))]
+    assert np.allclose(values[0], values[1], atol=0.5), values
+
+
+def test_wrist_pulled_down_onto_the_plate_is_not_judged():
+    """A locked arm drawn short overhead (the wrist placed on the plate's lower edge) reads
+    bent; it is "can't judge", not a fault."""
+    series, result, frames = locked_rep()
+    wrist = f"{result.view.facing}_wrist"
+    short = moved(series, wrist, frames, dy=0.25 * result.seg.scale_px)  # image y down
+    finding = lockout(analyse_series(short, "press", "side"))[LOCKED_REP - 1]
+    assert finding.verdict is Verdict.CANT_JUDGE
+    assert "torso lengths overhead" in finding.cue
+
+
+def test_camera_looking_down_on_the_lifter_is_not_judged():
+    series, result, _ = locked_rep()
+    far = "right" if result.view.facing == "left" else "left"
+    high = moved(series, f"{far}_knee", np.arange(len(series)), dy=-0.1 * result.seg.scale_px)
+    found = lockout(analyse_series(high, "press", "side"))
+    assert [f.verdict for f in found] == [Verdict.CANT_JUDGE] * len(found)
+    assert "camera looks down" in found[0].cue
+
+
+def test_knees_level_in_depth_tell_nothing_about_the_camera():
+    """Knees side by side to the camera are drawn level from any height, so the knee line
+    can't clear the camera: can't judge."""
+    series, _, _ = locked_rep()
+    world = series.world.copy()
+    world[:, landmark_index("right_knee")] = world[:, landmark_index("left_knee")]
+    found = lockout(analyse_series(series.replace(world=world), "press", "side"))
+    assert [f.verdict for f in found] == [Verdict.CANT_JUDGE] * len(found)
+    assert "knees were not placed apart in depth" in found[0].cue
+
+
+def test_press_lockout_is_still_not_judged_from_the_front():
+    found = lockout(analyse_series(load(LOCKED), "press", "front"))
+    assert [f.verdict for f in found] == [Verdict.NOT_JUDGED]
