@@ -6,10 +6,20 @@ the rep over which the hands, the bar's proxy, stay within :data:`PAUSE_STILL_PC
 length. Only judged from an oblique view.
 
 **Bar to the chest** compares each rep's lowest point (hands and elbows) with the set's
-deepest rep: on the synthetic figure the hands' absolute height over the shoulders at the
-chest is off by as much as a short rep, but from a still camera the error repeats from rep
+deepest rep: from a still camera BlazePose's error at the chest largely repeats from rep
 to rep, so a rep that stops higher than the others stands out. A set in which every rep
-stops short is therefore not caught, and a single rep is not judged.
+stops short is therefore not caught, and a single rep is not judged. An absolute reading
+was measured and is not usable: the hands' lowest point above the shoulders, in % of the
+arm, reads 15 % on a full rep with the renderer's exact joints from an oblique camera at
+0.6 m but 0.5 % from 1.8 m (front 1.2 m: 11 %, 1.8 m: 7 %), while 5 cm short adds
+only 8-9 %, and the camera's height is not known. BlazePose's readings of full reps
+spread 4-55 % within one camera height (oblique 0.6 m: -45 to +10 %, 5 cm short +26 %;
+front 1.2 m: -3 to +25 %, 5 cm short +21 %; head-end obliques: full -22 to -10 %,
+5 cm short -15 to +2 %; tuning seeds 8010-8220).
+
+**Lockout** is the straightest the elbow got with the hands at the top, from the side.
+With exact joints a 25° soft lockout (155°) is drawn 167-172° there (the elbow bends
+towards the camera), so only a clearly bent finish can be called.
 
 **Uneven lockout** looks at the arms at each lockout from the front: a bar locked out lower
 on one side leaves that arm bent, so its elbow sits lower and its elbow angle is smaller.
@@ -37,7 +47,6 @@ from repcheck.analysis.checks.base import (
     Unjudged,
     best_side,
     lockout_window,
-    measure_elbow_lockout,
     turn_window,
     visibility,
 )
@@ -78,6 +87,20 @@ TYPICAL_HEIGHT_CM = 175.0
 #: The points whose lowest position marks a rep's bottom: hands (the bar's proxy) and
 #: elbows, which drop with them; their errors at the chest are partly independent.
 LOW_POINT_PARTS = ("wrist", "elbow")
+#: The hands' and elbows' rise above the deepest rep agree within this (% of the arm) on
+#: clean synthetic reps read cleanly; misread ones differed by up to 50.
+PARTS_AGREE_PCT = 3.0
+#: From an oblique view the torso of a lifter lying on the bench is drawn nearly level
+#: when the camera is about as high as the bench, and tilted when it looks down on it.
+#: Synthetic obliques (tuning seeds 8016-8027, 8108-8115, 8209-8218): cameras 0.6-0.75 m
+#: drew it 1-5° off level, 1.2 m 5-9°, 1.8 m 9-16°; from 1.2-1.8 m BlazePose misread the
+#: hands at the chest by up to 45 % of the arm in single reps of clean sets.
+OBLIQUE_MAX_TORSO_TILT_DEG = 7.5
+#: Filmed from the end of the bench the torso runs up the image: synthetic front and
+#: back views from 1.2-1.8 m drew it 82-88° from level (tuning seeds 8010-8015,
+#: 8104-8107, 8201-8226). Nearer bench height, or where BlazePose misread the body, it
+#: read 2-75°; one such clip (head end, 1.2 m, 5°) read its even lockout as 7.8 % uneven.
+END_ON_MIN_TORSO_TILT_DEG = 70.0
 #: A rep whose shoulders sit more than this share of the arm away from the set's median
 #: position is not compared: the camera moved, or the pose model slipped (synthetic sets
 #: the model tracked: spread 0.3-4.2 %; the paused example's rep 2: 17 %).
@@ -90,6 +113,13 @@ SHOULDER_SHIFT_PCT = 10.0
 #: at lockout when the lift was forced to bench.
 LOST_RUNS_MAX = 4
 LOST_SHARE_MAX = 0.2
+#: Lockout: frames with the hands within this share of the set's travel from the top.
+TOP_SHARE = 0.2
+#: Lockout readings below this contradict the hands' position: within TOP_SHARE of the
+#: travel from the top the arm reaches about 90 % of its length, which takes an elbow
+#: of about 125° or more. Readings of 40-60° there came from a folded arm BlazePose drew
+#: at a straight lockout (side views from 1.2-1.8 m, seeds 8003 and 9025).
+LOCKOUT_PLAUSIBLE_DEG = 110.0
 #: The top after a rep is read over at most this long (the synthetic top pause is 0.35 s).
 LOCKOUT_HOLD_S = 0.5
 
@@ -237,15 +267,46 @@ def lost_lifter(ctx: CheckContext) -> Unjudged | None:
     return None
 
 
+def torso_tilt_deg(ctx: CheckContext) -> float:
+    """How far the hip-to-shoulder line is drawn from level in the image, in degrees
+    (median over the clip; NaN when unseen)."""
+    d = mid(ctx.series, "shoulder") - mid(ctx.series, "hip")
+    dx, dy = np.nanmedian(np.abs(d[:, 0])), np.nanmedian(np.abs(d[:, 1]))
+    return float(np.degrees(np.arctan2(dy, dx)))
+
+
+def camera_above_bench(ctx: CheckContext) -> Unjudged | None:
+    """Why an oblique view is not judged, if the camera looked down on the bench (see
+    OBLIQUE_MAX_TORSO_TILT_DEG); front views are judged from any height."""
+    if ctx.view.view != "oblique":
+        return None
+    tilt = torso_tilt_deg(ctx)
+    if np.isfinite(tilt) and tilt <= OBLIQUE_MAX_TORSO_TILT_DEG:
+        return None
+    return Unjudged(f"the camera looks down on the bench (torso drawn {tilt:.0f}° off "
+                    f"level), where the hands at the chest are misread; film from about "
+                    f"bench height")
+
+
+def combined_rise(rises: list[np.ndarray]) -> np.ndarray:
+    """Per rep, one rise from the hands' and the elbows' (each in % of the arm above its
+    own deepest rep): their mean where they agree within PARTS_AGREE_PCT, else the
+    smaller. A rep that stops short lifts both; a wrist or elbow misread at the chest
+    moves only one, most often in the deepest rep, which then makes every other rep look
+    short by that part alone."""
+    a, b = rises
+    return np.where(np.abs(a - b) <= PARTS_AGREE_PCT, (a + b) / 2, np.minimum(a, b))
+
+
 def measure_chest_touch(ctx, rep):
-    """How much higher this rep's lowest point (hands and elbows, averaged) stayed than
-    the set's deepest rep, in % of the locked arm (+ = stopped higher)."""
+    """How much higher this rep's lowest point (hands and elbows, see combined_rise)
+    stayed than the set's deepest rep, in % of the locked arm (+ = stopped higher)."""
     if ctx.seg.rest != "top":
         return Unjudged("the clip starts with the bar low, so the chest touch is not "
                         "where the reps turn around")
     if len(ctx.seg.reps) < 2:
         return Unjudged("each rep is compared with the set's deepest, so it takes two reps")
-    if (unjudged := lost_lifter(ctx)) is not None:
+    if (unjudged := lost_lifter(ctx) or camera_above_bench(ctx)) is not None:
         return unjudged
     sides = judged_sides(ctx)
     arm = locked_arm_px(ctx, sides)
@@ -263,10 +324,9 @@ def measure_chest_touch(ctx, rep):
     if len(kept) < 2:
         return Unjudged("no other rep with the shoulders in the same place to compare with")
     lows = [v[kept] for v in rep_low_points(ctx, sides).values() if np.isfinite(v[kept]).all()]
-    if not lows:
+    if len(lows) < len(LOW_POINT_PARTS):
         return None
-    # Per part, each rep's height above that part's deepest rep; the parts averaged.
-    short = np.mean([100 * (v.max() - v) / arm for v in lows], axis=0)
+    short = combined_rise([100 * (v.max() - v) / arm for v in lows])
     mine = float(short[list(kept).index(k)])
     vis = min(visibility(ctx, side, LOW_POINT_PARTS, slice(rep.start_i, rep.end_i + 1))
               for side in sides)
@@ -289,6 +349,38 @@ def top_after(ctx: CheckContext, rep: Rep) -> slice:
     return lockout_window(ctx, rep)
 
 
+def hands_near_top(ctx: CheckContext, side: str, w: slice) -> np.ndarray:
+    """(frames in ``w``,) True where the hands were within TOP_SHARE of the set's travel
+    from their highest: the only frames where the arm can be locked out."""
+    y = ctx.motion_series.xy(f"{side}_wrist")[:, 1]
+    if np.isfinite(y).sum() < 5:
+        return np.zeros(w.stop - w.start, bool)
+    top, low = np.nanpercentile(y, [5, 95])
+    return y[w] <= top + TOP_SHARE * (low - top)  # NaN compares False
+
+
+def measure_lockout(ctx, rep):
+    """The straightest the facing elbow got with the hands at the top, from the bottom of
+    the rep through the lockout it finishes in. The rep's own frames are not enough: the
+    segmenter ends a rep as the bar slows near the top, up to 0.2 s before the elbows lock
+    (clean synthetic reps read 154-159° there, 172-180° a few frames later); and a
+    misplaced rep boundary puts the "lockout" mid-rep, where the hands are low."""
+    parts = ("shoulder", "elbow", "wrist")
+    w = slice(rep.turn_i, top_after(ctx, rep).stop)
+    side = best_side(ctx, parts, w)
+    if side is None:
+        return None
+    values = joint_angle(ctx.series, "elbow", side)[w]
+    top = hands_near_top(ctx, side, w) & np.isfinite(values)
+    if not top.any():
+        return Unjudged("the hands were not seen at the top after this rep")
+    value = float(np.max(values[top]))
+    if value < LOCKOUT_PLAUSIBLE_DEG:
+        return Unjudged(f"the elbow reads {value:.0f}° with the hands at the top, which no "
+                        f"arm can do: its landmarks are misplaced")
+    return Measurement(value, visibility(ctx, side, parts, w), {"side": side})
+
+
 def reach_pct(elbow_deg: float) -> float:
     """Shoulder-to-wrist distance with the elbow at ``elbow_deg``, in % of the straight
     arm (law of cosines with Winter's upper arm and forearm shares)."""
@@ -301,6 +393,11 @@ def measure_uneven(ctx, rep):
     elbows' height difference and the reach lost by the more bent elbow."""
     if (unjudged := lost_lifter(ctx)) is not None:
         return unjudged
+    tilt = torso_tilt_deg(ctx)
+    if not tilt >= END_ON_MIN_TORSO_TILT_DEG:
+        return Unjudged(f"the torso is drawn {tilt:.0f}° off level, not running up the image "
+                        f"as it does filmed from the end of the bench (the camera is low, or "
+                        f"the pose model misread the body)")
     w = top_after(ctx, rep)
     arm = locked_arm_px(ctx, ("left", "right"))
     elbow_y = [np.nanmedian(ctx.motion_series.xy(f"{side}_elbow")[w, 1])
@@ -346,24 +443,35 @@ CHECKS: tuple[CheckDef, ...] = (
     CheckDef("bench.lockout", "bench", "Lockout", ("side",), 150.0, "°", ">=",
              Verdict.FAIL, "Rep {rep}: arms locked ({value:.0f}°)",
              "Rep {rep}: elbows not locked ({value:.0f}°): press to straight arms",
-             "IPF: arms locked at the finish. Locked arms on clean synthetic side-view "
-             "benches read 161.6-178.6° (13 reps) and a 20° soft lockout read 175.9°, so "
-             "the model cannot tell a slight bend; 150° calls only a clearly bent finish"),
+             "IPF: arms locked at the finish. The straightest elbow with the hands at the top, "
+             "read through the top after the rep. Synthetic side views (360x640, cameras "
+             "0.6-1.8 m, lifters 1.55-1.95 m): clean reps read 172.5-180° (tuning seeds "
+             "8000-8236: 40 reps, 7 can't judge; held out 9001-9122: 24 reps, 3 can't judge); "
+             "read over the rep's own frames they had read 151-159°. A 25° soft lockout "
+             "reads 166-180° (exact joints: 167-172°, the elbow bends towards the camera), "
+             "40° 161-165°, so a slight bend is not seen and 150° calls only a clearly bent "
+             "finish. Readings under 110° with the hands up are misplaced landmarks (held-out "
+             "seed 9025 read 57°; the floor was then confirmed on seeds 9101-9122)"),
     CheckDef("bench.chest_touch", "bench", "Bar to chest", ("front", "oblique"),
              CHEST_TOUCH_SHORT_PCT, "% arm", "<=", Verdict.FAIL,
              "Rep {rep}: bar came down as far as the set's deepest rep{near}",
              "Rep {rep} stopped about {short_cm:.0f} cm higher than rep {deepest}: touch the "
              "chest every rep",
              "IPF Technical Rules: the bar is lowered to the chest. Each rep's lowest hands "
-             "and elbows against the set's deepest rep, in % of the locked arm. Synthetic "
-             "benches (360x640, lift given): tuning seeds 19, 401-414 and the paused example: "
-             "clean reps read 0-3.2 % (front) and 0-4.9 % (oblique); front 2 cm short read "
-             "5.4-6.1 %, 3-8 cm 6.5-13.9 %; oblique 3-4 cm 3.5-8.8 % (3 of 7 above 6), "
-             "5-8 cm 6.9-21.3 %; so 6 %. Held out (seeds 451-476): clean 0-5.5 %, no fault "
-             "in 64 reps (10 can't judge); front 2-4 cm 6.0-9.1 % (3 of 3), oblique 3 cm "
-             "4.4 % (missed), 5-7 cm 7.8-12.3 % (6 of 6). Reliably caught: about 4 cm from the "
-             "front, 5 cm from an oblique view. Not judged from the side, where an 8 cm short "
-             "rep read 0-4 cm above the others"),
+             "and elbows against the set's deepest rep, in % of the locked arm (their mean "
+             "where they agree within 3 %, else the smaller). First tuned at the default "
+             "cameras (seeds 19, 401-476): clean 0-5.5 %, 3-8 cm short 6.5-21 %, so 6 %. A "
+             "grid over cameras 0.6-1.8 m and lifters 1.55-1.95 m (tuning seeds 8000-8236) "
+             "then gave 9 clean sets a false fault with the parts averaged (readings to "
+             "19 %), from misread hands and from obliques filmed from 1.2-1.8 m: those are "
+             "now can't judge. Clean reps judged: 0-5.0 % (111 reps, 56 can't judge); 5 cm "
+             "short: 7.2-17.1 % caught (6 of 20; 3 reps missed, 6 can't judge, 5 read "
+             "0-6.0 %). Held out: "
+             "seeds 9001-9026: clean 0-2.4 % (29 reps, 14 can't judge), 6 cm short 1 of 6 "
+             "caught (11.3 %; 4 can't judge, 1 read 3.1 %); seeds 9101-9122: clean 0-4.2 % "
+             "(36 reps, 9 can't judge), 8 cm short 5 of 6 (7.2-25.1 %; 1 can't judge). So "
+             "about 8 cm short is caught, 5-6 cm only sometimes. Not judged from the side, "
+             "where an 8 cm short rep read 0-4 cm above the others"),
     CheckDef("bench.uneven", "bench", "Uneven lockout", ("front",), UNEVEN_PCT,
              "% arm", "<=", Verdict.WARN, "Rep {rep}: both arms locked out evenly",
              "Rep {rep}: the {low_side} arm locked out about {uneven_cm:.0f} cm lower than the "
@@ -373,7 +481,13 @@ CHECKS: tuple[CheckDef, ...] = (
              "given): tuning seeds 19, 401-413: even lockouts 0.2-5.4 %, 3 cm uneven "
              "5.6-5.8 %, 6-8 cm 8.7-12.2 %, so 7 %; held out (seeds 451-476): even "
              "0.1-4.8 % (37 reps, none flagged, 10 can't judge), 5-8 cm 7.2-12.8 % (6 of 6); "
-             "readings move by up to 0.5 with the rep segmentation. The hands alone "
+             "readings move by up to 0.5 with the rep segmentation. Over cameras 0.6-1.8 m "
+             "(tuning seeds 8008-8228) an even lockout read 7.8 % where BlazePose drew the "
+             "torso across the image (head end, 1.2 m); the torso must now run up the image "
+             "(70°+ from level; 82-88° from 1.2-1.8 m): even 0.2-3.6 % (40 reps, 29 can't "
+             "judge), 6 cm 9.4 % (1 of 8 judged, front 1.8 m); held out (9001-9026): even "
+             "2.0 % (13 reps, 12 can't judge), 6 cm 10.5 % (1 of 3); 9101-9122: even "
+             "0.3-4.5 % (19 reps, 12 can't judge), 8 cm 12.0 % (1 of 2). The hands alone "
              "miss it: fists 6-8 cm lower read 0-4 cm lower. Not judged from an oblique "
              "view, where perspective puts one elbow 1-20 % of the arm lower on even "
              "lockouts and the far elbow's angle is hidden"),
@@ -382,7 +496,7 @@ CHECKS: tuple[CheckDef, ...] = (
 MEASURES: dict[str, Measure] = {
     "bench.pause": measure_bench_pause,
     "bench.touch_point": measure_touch_point,
-    "bench.lockout": measure_elbow_lockout,
+    "bench.lockout": measure_lockout,
     "bench.chest_touch": measure_chest_touch,
     "bench.uneven": measure_uneven,
 }
