@@ -2,10 +2,14 @@
 synthetic pulls and of the committed example.
 
 ``landmarks/deadlift/`` holds 3-rep side-view pulls with injected faults;
-``landmarks/deadlift_side/`` clean 2-rep pulls that got a false fault before (a lockout
-seen from 1.8 m, one filmed from the walk-up to the bar, a hitch where the model loses the
-hands). How each clip was rendered, and its true reps and faults, is in each folder's
+``landmarks/deadlift_side/`` pulls that got a false fault before: clean 2-rep ones (a
+lockout seen from 1.8 m, one filmed from the walk-up to the bar, a hitch where the model
+loses the hands) and a 3-rep one whose clean first lockout was read before the lifter
+stood. How each clip was rendered, and its true reps and faults, is in each folder's
 ``truth.json``.
+
+Bar drift is the hands' move toward the toes below the lockout: toward the heels, or with
+the hands against the thighs at the top, the synthetic clean pulls read up to 28 % of torso.
 
 Hips rising first is read from the shoulders swinging forward over the bar as it leaves
 the floor: from the side BlazePose often folds the synthetic leg behind the plates there
@@ -33,6 +37,7 @@ GRID_TRUTH = json.loads((GRID / "truth.json").read_text())
 CHECKS = ("deadlift.hips_first", "deadlift.lockout")
 FAULTS = (Verdict.FAIL, Verdict.WARN)
 SIDES = ("left", "right")
+WRISTS = [landmark_index(f"{s}_wrist") for s in SIDES]
 HANDS = [landmark_index(f"{s}_{p}") for s in SIDES for p in ("wrist", "pinky", "index", "thumb")]
 SHOULDERS = [landmark_index(f"{s}_shoulder") for s in SIDES]
 
@@ -182,13 +187,66 @@ def test_lockout_is_read_at_the_held_top_when_the_clip_starts_standing():
                                       for f in lockouts), [f.cue for f in lockouts]
 
 
-@pytest.mark.parametrize("name", sorted(GRID_TRUTH))
+@pytest.mark.parametrize("name", sorted(n for n, v in GRID_TRUTH.items() if not any(v["faults"])))
 def test_clean_grid_pull_gets_no_deadlift_fault(name):
     """Before: a lockout of 142° (side_right, 1.8 m), lockouts of 117-119° (walk-up clip)
     and a hitch of 15.7 % (from behind, the hands bobbing as the bar leaves the floor)."""
     result = analyse_grid(name)
     assert len(result.seg.reps) == len(GRID_TRUTH[name]["reps"])
     assert not [f.cue for f in result.findings if f.verdict in FAULTS]
+
+
+def test_lockout_is_read_where_the_shoulders_are_highest():
+    """A one-frame jump of the hand landmarks mid-pull put rep 1's top 7 frames before the
+    lifter stood tall (a clean rep, seen from 1.6 m): read there, the hips were 140°."""
+    name = "deadlift_side_right_s9009_h1.85_c1.6_faults"
+    result = analyse_grid(name)
+    f = finding(result, "deadlift.lockout", rep_for(result, GRID_TRUTH[name]["reps"][0]).number)
+    assert f.verdict is Verdict.PASS and f.value > 160, f.cue
+
+
+def shift_wrists(name: str, toward: float, share: float, at: tuple[float, float]):
+    """A clean rep of ``name`` with both wrists moved ``share`` of torso length toward the
+    toes (``toward`` +1) or the heels (-1), rising and falling as a hanning bump over the
+    ``at`` fraction of its rise; returns its finding before and after."""
+    result, truth = analyse(name)
+    rep = rep_for(result, truth["reps"][0])
+    before = finding(result, "deadlift.bar_drift", rep.number)
+    series = LandmarkSeries.load(DEADLIFTS / f"{name}.npz")
+    rise = rep.turn_i - rep.start_i
+    frames = np.arange(rep.start_i + round(at[0] * rise), rep.start_i + round(at[1] * rise))
+    bump = toward * facing_x(series) * share * result.seg.scale_px * np.hanning(len(frames) + 2)
+    xyz = series.xyz.copy()
+    xyz[np.ix_(frames, WRISTS, [0])] += bump[1:-1, None, None]
+    moved = analyse_series(series.replace(xyz=xyz), height_cm=175)
+    number = min(moved.seg.reps, key=lambda r: abs(r.start_i - rep.start_i)).number
+    return before, finding(moved, "deadlift.bar_drift", number)
+
+
+@pytest.mark.parametrize(("toward", "at", "verdict"), [
+    (1, (0.2, 0.7), Verdict.WARN),  # toward the toes, half way up: drift
+    (-1, (0.2, 0.7), Verdict.PASS),  # toward the heels: the shins stop a real bar there
+    (1, (0.9, 1.0), Verdict.PASS),  # at the lockout, hands against the thighs
+])
+def test_bar_drift_is_a_move_toward_the_toes_below_the_lockout(toward, at, verdict):
+    before, after = shift_wrists("deadlift_side_s405", toward, 0.3, at)
+    assert before.verdict is Verdict.PASS and before.value < 10, before.cue
+    assert after.verdict is verdict, after.cue
+
+
+def test_bar_drift_with_the_hands_hidden_as_the_bar_leaves_the_floor_is_not_judged():
+    """Where the pull started is unknown when the hands are first seen well off the floor
+    (here 40 % of the way up): a start read there may have drifted already."""
+    result, truth = analyse("deadlift_side_s405")
+    rep = rep_for(result, truth["reps"][0])
+    series = LandmarkSeries.load(DEADLIFTS / "deadlift_side_s405.npz")
+    vis = series.visibility.copy()
+    frames = np.arange(rep.start_i - 5, rep.start_i + round(0.4 * (rep.turn_i - rep.start_i)))
+    vis[np.ix_(frames, WRISTS)] = 0.2  # below the checks' floor, above the segmenter's
+    hidden = analyse_series(series.replace(visibility=vis), height_cm=175)
+    number = min(hidden.seg.reps, key=lambda r: abs(r.start_i - rep.start_i)).number
+    f = finding(hidden, "deadlift.bar_drift", number)
+    assert f.verdict is Verdict.CANT_JUDGE and "hidden" in f.cue, f.cue
 
 
 @pytest.mark.parametrize(("parts", "verdict"), [
