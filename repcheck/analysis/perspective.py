@@ -36,8 +36,10 @@ real rear clips it put the camera below the hips, so it is not used.
 When the reference cannot be trusted the answer is "can't judge", with the reason: the
 thigh drawn at under half its length (it points at or away from the camera), the knees at
 the same depth while the thigh is not (nothing to measure the camera's height with), a
-gain no real camera gives (a misplaced far knee), a correction too large to rest on, or a
-narrow pass with the knee pointing away from the camera.
+gain no real camera gives (a misplaced far knee, or a camera so high that BlazePose's
+flattened knee line under-corrects), a correction too large to rest on, a narrow pass with
+the knee pointing away from the camera, or a fail with it pointing towards a camera well
+above that is narrow or rests on knee depths flatter than the drawn thigh shows.
 """
 
 from __future__ import annotations
@@ -65,8 +67,12 @@ ACROSS_IMAGE_M = 0.05
 #: camera, as BlazePose's landmarks give it. Tracked synthetic clips read 0.0-0.85 (0.85
 #: from 2 m up); every value above 1.0 came from a misplaced far knee (clips whose hip or
 #: knee were 6-26 % of thigh off), as did two real rear views (1.2-1.3). The renderer's
-#: exact joints give more (0.74 from 1.4 m): BlazePose draws the knee line flatter.
-MAX_LEVEL_GAIN = 1.0
+#: exact joints give more (0.74 from 1.4 m): BlazePose draws the knee line flatter. It was
+#: 1.0: from 1.8 m, 30° off the side towards the front (seeds 8054-8055), gains of 0.86
+#: and 0.89 went with corrections of 5-13 % where the exact joints need 34 % (over
+#: MAX_LEVEL_PCT): clean reps 4-5 cm below parallel read 1 cm below and 1 cm above. Front
+#: oblique reps with gains up to 0.76 read within 3 cm.
+MAX_LEVEL_GAIN = 0.85
 #: A thigh pointing away from the camera (knee further than the hip) is drawn knee-high from
 #: above, and the correction falls short there: the far knee is hidden behind the lifter
 #: and drawn near the near knee's height. Tracked synthetic reps whose knee pointed away
@@ -74,6 +80,32 @@ MAX_LEVEL_GAIN = 1.0
 #: the side +9 %, 30° behind -3 %). A pass closer than this is "can't judge"; a fail
 #: stands, the truth being shallower still.
 AWAY_MIN_PASS_PCT = 15.0
+#: A thigh pointing towards a camera above is drawn knee-low, and the correction can fall
+#: short there too: BlazePose draws the knee line flatter than the joints lie. Tracked
+#: synthetic reps whose knee pointed towards a camera 1.0-1.8 m up read a median 0.5 % of
+#: thigh too shallow after the correction, worst 6.2 % (30° off the side to the front,
+#: 1.4 m; seeds 8032-8055 and 8502; the larger shortfalls from 1.6-1.8 m come with
+#: flattened knee depths, :data:`MIN_DEPTH_AGREEMENT`). A fail closer than this is "can't
+#: judge"; a pass stands.
+TOWARDS_MIN_FAIL_PCT = 5.0
+#: ... where the level gain shows a camera well above the knees. From 0.6 m the gains were
+#: 0.0-0.13 and the corrected margins never too shallow (-0.5 to +4.8 cm, seeds 8032-8049
+#: and 8700-8705), so fails there stand; from 1.0-1.8 m the shallow readings came with
+#: gains of 0.26-0.89 (one of 0.06).
+TOWARDS_MIN_GAIN = 0.2
+#: A thigh drawn at ``shown`` of its length points about ``sqrt(1 - shown²)`` of its world
+#: length towards (or away from) the camera. Where BlazePose's world depths put the knee
+#: less than this share of that nearer, they are flattened and the correction falls well
+#: short: on tracked synthetic front obliques the share was 0.61-0.91 where the corrected
+#: margin was within 3 % of thigh (1.0-1.4 m up), 0.41-0.62 on reps 3-13 % too shallow
+#: (1.4-1.8 m) and 0.30-0.45 on every rep 16-27 % too shallow (1.8 m up, lifters
+#: 1.55-1.6 m: clean reps 4-6 cm below parallel failed); seeds 8032-8055, 8800-8831. A
+#: fail on a thigh pointing towards a camera above with less is "can't judge".
+MIN_DEPTH_AGREEMENT = 0.5
+#: ... read only on thighs drawn under this share of their length. Side views draw the
+#: thigh at 0.81-1.0 (BlazePose; the camera's elevation and the hip point shorten it a
+#: little), where it points little at the camera and that shortening says nothing of it.
+ACROSS_SHOWN = 0.8
 #: Largest correction (% of thigh) a verdict may rest on. Tracked synthetic corrections
 #: reached 16 % (front oblique from 1.4 m) and were right to 1-2.5 cm.
 MAX_LEVEL_PCT = 25.0
@@ -90,7 +122,28 @@ class ThighLevel:
     shown: float  # median image length of the thigh at the bottom / its full length
     gain: float = float("nan")  # level gain (thigh lengths per metre), NaN without one
     knee_near_m: float = float("nan")  # how much nearer the camera the knee is (world m)
+    #: knee_near_m over the nearness the thigh's drawn length implies (NaN if unknown)
+    depth_agreement: float = float("nan")
     reason: str | None = None  # why it can't be judged, if it can't
+
+    def unconfirmed_fail(self, margin_pct: float) -> str | None:
+        """Why a fail by ``margin_pct`` (offset included) can't be confirmed, if so."""
+        if (not self.knee_near_m > ACROSS_IMAGE_M or not self.gain >= TOWARDS_MIN_GAIN
+                or not margin_pct < 0):
+            return None
+        if self.depth_agreement < MIN_DEPTH_AGREEMENT:
+            return (f"the thigh points towards a camera above it, and the model puts the "
+                    f"knee only {self.depth_agreement:.0%} as much nearer the camera as the "
+                    "drawn thigh shows, so the correction for the camera's height falls "
+                    "short and the hip reads too high; film from about hip height or more "
+                    "from the side")
+        if not -TOWARDS_MIN_FAIL_PCT < margin_pct:
+            return None
+        return (f"the thigh points towards a camera above it, which draws the knee lower "
+                f"than it is by more than can always be allowed for (up to "
+                f"{TOWARDS_MIN_FAIL_PCT:.0f}% of thigh length), so a hip "
+                f"{-margin_pct:.0f}% of thigh length above the knee can't be confirmed; "
+                "film from about hip height or more from the side")
 
     def unconfirmed_pass(self, margin_pct: float) -> str | None:
         """Why a pass by ``margin_pct`` (offset included) can't be confirmed, if so."""
@@ -109,9 +162,8 @@ def thigh_level(series: LandmarkSeries, motion: LandmarkSeries, side: str,
     is often half hidden yet placed well enough for a level line. None when the hip or
     knee was never seen."""
     hip, knee = series.xy(f"{side}_hip"), series.xy(f"{side}_knee")
-    thigh = float(np.nanpercentile(np.linalg.norm(hip - knee, axis=1), 90))
+    shown, thigh = thigh_shown(series, side, w)
     image = (hip[w, 1] - knee[w, 1]) / thigh * 100.0
-    shown = float(np.nanmedian(np.linalg.norm(knee[w] - hip[w], axis=1))) / thigh
     if not np.isfinite(image).any() or not np.isfinite(shown):
         return None
     base = dict(image_pct=float(np.nanmax(image)), thigh_px=thigh, shown=shown)
@@ -124,23 +176,38 @@ def thigh_level(series: LandmarkSeries, motion: LandmarkSeries, side: str,
     return _corrected(motion, side, w, image, thigh, base)
 
 
+def thigh_shown(series: LandmarkSeries, side: str, w: slice) -> tuple[float, float]:
+    """(median image length of the ``side`` thigh over frames ``w`` / its full length,
+    full length in px). The full length is the 90th percentile over the clip: its least
+    foreshortened value."""
+    length = np.linalg.norm(series.xy(f"{side}_hip") - series.xy(f"{side}_knee"), axis=1)
+    thigh = float(np.nanpercentile(length, 90))
+    return float(np.nanmedian(length[w])) / thigh, thigh
+
+
 def _corrected(motion: LandmarkSeries, side: str, w: slice, image: np.ndarray,
                thigh: float, base: dict) -> ThighLevel:
     near = (world_depth(motion, f"{side}_hip", w) - world_depth(motion, f"{side}_knee", w))
     near_m = nan_median(near)
+    gain_px, span = level_gain(motion, w)
+    gain = gain_px / thigh
+    # Checked first: a thigh BlazePose puts across the image from a camera this steep may
+    # point at it with its depth flattened (from 1.8 m, 30° off the side to the front, the
+    # knee was put 0.02-0.05 m nearer than the hip and clean reps 3-7 cm below parallel
+    # read 4-9 cm above; their gains 0.93-1.11, other thighs read as across 0.32 or less;
+    # seeds 8805, 8811, 9999).
+    if span >= MIN_LEVEL_SPAN_M and gain > MAX_LEVEL_GAIN:
+        return _unjudged(base, "the two knees' heights put the camera steeper above the "
+                               "lifter than can be allowed for (the far knee is probably "
+                               "misplaced, or the camera is high above thighs pointing "
+                               "towards it); film from about hip height",
+                         gain=gain, knee_near_m=near_m)
     if not abs(near_m) > ACROSS_IMAGE_M:  # across the image: the camera's height is moot
         return ThighLevel(float(np.nanmax(image)), level_pct=0.0, **base, knee_near_m=near_m)
-    gain_px, span = level_gain(motion, w)
     if not span >= MIN_LEVEL_SPAN_M:
         return _unjudged(base, "the knees are side by side to the camera, so its height "
                                "can't be allowed for while the thigh points towards or "
                                "away from it", knee_near_m=near_m)
-    gain = gain_px / thigh
-    if gain > MAX_LEVEL_GAIN:
-        return _unjudged(base, "the two knees' heights put the camera steeper above the "
-                               "lifter than a phone can be (the far knee is probably "
-                               "misplaced), so its height can't be allowed for",
-                         gain=gain, knee_near_m=near_m)
     # A phone below the knees at the bottom (under about 0.5 m) is rare; a negative gain
     # is far more often a misplaced far knee, so it is read as a camera at knee height.
     gain = max(gain, 0.0)
@@ -154,7 +221,21 @@ def _corrected(motion: LandmarkSeries, side: str, w: slice, image: np.ndarray,
                          gain=gain, knee_near_m=near_m)
     level = np.where(np.isfinite(level), level, level_pct)  # a frame without depths
     return ThighLevel(float(np.nanmax(image + level)), level_pct=level_pct, **base,
-                      gain=gain, knee_near_m=near_m)
+                      gain=gain, knee_near_m=near_m,
+                      depth_agreement=depth_agreement(motion, side, near_m, base["shown"]))
+
+
+def depth_agreement(motion: LandmarkSeries, side: str, near_m: float, shown: float) -> float:
+    """``near_m`` (world metres the knee is nearer the camera than the hip) over what the
+    thigh drawn at ``shown`` of its length implies: its world length (90th percentile over
+    the clip) times ``sqrt(1 - shown²)``. NaN for a thigh drawn at ``ACROSS_SHOWN`` or
+    more, which lies mostly across the picture."""
+    if not shown < ACROSS_SHOWN:
+        return float("nan")
+    length = np.linalg.norm(motion.world[:, landmark_index(f"{side}_hip")]
+                            - motion.world[:, landmark_index(f"{side}_knee")], axis=1)
+    implied = float(np.nanpercentile(length, 90)) * np.sqrt(1.0 - shown ** 2)
+    return abs(near_m) / implied
 
 
 def _unjudged(base: dict, reason: str, **diag) -> ThighLevel:
