@@ -106,6 +106,9 @@ MIN_DEPTH_AGREEMENT = 0.5
 #: thigh at 0.81-1.0 (BlazePose; the camera's elevation and the hip point shorten it a
 #: little), where it points little at the camera and that shortening says nothing of it.
 ACROSS_SHOWN = 0.8
+STEEP_REASON = ("the two knees' heights put the camera steeper above the lifter than can be "
+                "allowed for (the far knee is probably misplaced, or the camera is high above "
+                "thighs pointing towards it); film from about hip height")
 #: Largest correction (% of thigh) a verdict may rest on. Tracked synthetic corrections
 #: reached 16 % (front oblique from 1.4 m) and were right to 1-2.5 cm.
 MAX_LEVEL_PCT = 25.0
@@ -191,23 +194,25 @@ def _corrected(motion: LandmarkSeries, side: str, w: slice, image: np.ndarray,
     near_m = nan_median(near)
     gain_px, span = level_gain(motion, w)
     gain = gain_px / thigh
-    # Checked first: a thigh BlazePose puts across the image from a camera this steep may
-    # point at it with its depth flattened (from 1.8 m, 30° off the side to the front, the
-    # knee was put 0.02-0.05 m nearer than the hip and clean reps 3-7 cm below parallel
-    # read 4-9 cm above; their gains 0.93-1.11, other thighs read as across 0.32 or less;
-    # seeds 8805, 8811, 9999).
-    if span >= MIN_LEVEL_SPAN_M and gain > MAX_LEVEL_GAIN:
-        return _unjudged(base, "the two knees' heights put the camera steeper above the "
-                               "lifter than can be allowed for (the far knee is probably "
-                               "misplaced, or the camera is high above thighs pointing "
-                               "towards it); film from about hip height",
-                         gain=gain, knee_near_m=near_m)
+    steep = span >= MIN_LEVEL_SPAN_M and gain > MAX_LEVEL_GAIN
+    # Checked before the across-the-image shortcut for a foreshortened thigh: one
+    # BlazePose puts across the image from a camera this steep may point at it with its
+    # depth flattened (from 1.8 m, 30° off the side to the front, the knee was put
+    # 0.02-0.05 m nearer than the hip and clean reps 3-7 cm below parallel read 4-9 cm
+    # above; their gains 0.93-1.25 with the thigh drawn at 0.62-0.77 of its length; seeds
+    # 8805, 8811, 9999). A thigh drawn at ACROSS_SHOWN or more lies across the picture
+    # whatever the far knee says: side views at 1.0 m with a misplaced far knee read gains
+    # of 1.08-1.37 with the thigh drawn at 0.81-0.93, and their depths were right.
+    if steep and base["shown"] < ACROSS_SHOWN:
+        return _unjudged(base, STEEP_REASON, gain=gain, knee_near_m=near_m)
     if not abs(near_m) > ACROSS_IMAGE_M:  # across the image: the camera's height is moot
         return ThighLevel(float(np.nanmax(image)), level_pct=0.0, **base, knee_near_m=near_m)
     if not span >= MIN_LEVEL_SPAN_M:
         return _unjudged(base, "the knees are side by side to the camera, so its height "
                                "can't be allowed for while the thigh points towards or "
                                "away from it", knee_near_m=near_m)
+    if steep:
+        return _unjudged(base, STEEP_REASON, gain=gain, knee_near_m=near_m)
     # A phone below the knees at the bottom (under about 0.5 m) is rare; a negative gain
     # is far more often a misplaced far knee, so it is read as a camera at knee height.
     gain = max(gain, 0.0)

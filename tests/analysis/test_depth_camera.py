@@ -153,3 +153,26 @@ def test_a_narrow_fail_on_a_thigh_pointing_at_a_high_camera_is_not_judged():
     moved = analyse_series(series.replace(xyz=xyz), height_cm=100 * truth["lifter_height_m"])
     g = next(g for g in moved.findings if g.check == "squat.depth" and g.rep == f.rep)
     assert g.verdict is Verdict.CANT_JUDGE and "towards a camera above" in g.cue
+
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("name, margins_cm", [
+    ("squat_side_shallow_rep", None),  # margins from the example's truth file
+    ("clean_squat_side_s201", [3.0, 3.0]),  # `repcheck synth`'s default depth
+])
+def test_a_misplaced_far_knee_does_not_stop_judging_a_thigh_across_the_picture(name,
+                                                                                margins_cm):
+    """Side views from 1.0 m: the far knee drawn off gives a 'steep camera' gain of
+    1.08-1.37, but the thigh is drawn at 0.81-0.97 of its length, across the picture,
+    where the camera's height does not matter: every rep is judged, and right."""
+    series = LandmarkSeries.load(Path(__file__).parent / "landmarks" / f"{name}.npz")
+    if margins_cm is None:
+        truth = json.loads((REPO / "examples" / f"{name}.truth.json").read_text())
+        margins_cm = [rep["depth_margin_cm"] for rep in truth["reps"]]
+    depth = sorted((f for f in analyse_series(series, lift="squat").findings
+                    if f.check == "squat.depth"), key=lambda f: f.rep)
+    assert [f.verdict for f in depth] == [Verdict.PASS if m > 0 else Verdict.FAIL
+                                          for m in margins_cm]
