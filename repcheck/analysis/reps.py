@@ -5,8 +5,12 @@ others), in torso lengths, after the landmark clean-up in :mod:`repcheck.pose.si
 A rep is an *excursion* away from the rest position and back:
 
 * squat and bench rest at the top and dip down; the deadlift and press rest at the bottom
-  and rise. A clip that starts clearly at the other extreme (a Romanian deadlift from
-  standing) flips the direction, so the rest position is read from the clip itself.
+  and rise. A clip that starts clearly at the other extreme keeps the lift's rest when
+  reading it so finds reps: filmed from the walk-up, a pull starts standing, yet its reps
+  are the pulls from the floor (read as dips from standing, walk-up + 2 pulls + re-rack
+  gave 3 reps). Only if that finds none (one dip from standing) does the direction flip.
+  The point tracked is the first of the lift's points seen in stretches of at least
+  :data:`SEEN_RUN_S` for 80 % of the clip: scraps of hands between the plates hold no rep.
 * Excursions are found by *prominence* (:mod:`repcheck.analysis.peaks`): how far the
   signal must fall on both sides before rising higher. Prominence is hysteresis in one
   number. A wobble at the bottom, a sticking point or jitter 3-6 frames apart (the
@@ -18,10 +22,14 @@ A rep is an *excursion* away from the rest position and back:
   bottom position the pose model misplaces, draws a "W" that is one rep, not two). Real
   returns between reps measured 0.93-1.0 of the way (real benches 0.94 and 0.99,
   synthetic sets 0.93+); the dips of such "W"s on synthetic side-view benches tracked
-  by the elbows 0.55-0.79, one 0.87.
+  by the elbows 0.55-0.79, one 0.87. Landmarks misdrawn near rest can cut a real return
+  short (0.74-0.85 of the way on 3 of 380 synthetic clips), but it still spends 0.9 s or
+  more in the half nearer rest, a "W"'s dip <= 0.37 s: :data:`RETURN_STAY_S` separates.
 * A rep must exceed an absolute minimum amplitude (walkouts, unracking and the dip to get
   under the bar stay below it), at least :data:`RELATIVE_MIN` of the biggest rep in the
-  clip, and last between ``min_rep_s`` and ``max_rep_s``.
+  clip, and last between ``min_rep_s`` and ``max_rep_s``. A pull or press the clip ends
+  in at lockout counts, unless it is partial (:func:`drop_partial_cut_off`) or the clip
+  also started away from rest (the stand after a re-rack mirrors the walk-up).
 * Reps are never joined across a camera cut (:func:`repcheck.analysis.body.find_cuts`)
   or a stretch where the point was not seen, except a short one far from rest
   (:func:`bridge_far_gaps`): hands hidden while the bar rests on the chest are a pause,
@@ -60,8 +68,13 @@ from repcheck.analysis.peaks import find_peaks
 from repcheck.pose.landmarks import LandmarkSeries
 from repcheck.pose.signal import finite_runs
 
+SEEN_RUN_S = 1.0  # a point is "seen" for choosing it only in stretches this long: a rep
+#                   (start, turnaround, end) takes longer; hands between the plates were
+#                   seen in scraps of 0.5-1.7 s, shoulders throughout
 RELATIVE_MIN = 0.5  # a rep is at least half as big as the biggest in the clip
 RETURN_FRACTION = 0.85  # between two reps the motion returns this share of the way to rest
+RETURN_STAY_S = 0.6  # ...or stays this long in the half nearer rest: real returns measured
+#                      0.9-1.4 s there, "W" dips 0.03-0.37 s (380 synthetic clips, seeds < 9000)
 PARTIAL_BELOW = 0.75  # smaller than this share of the median rep: flagged "partial"
 EDGE_FRACTION = 0.10  # start/end: 10 % of the way from rest to the turnaround
 PAUSE_FRACTION = 0.03  # pause: within 3 % of the amplitude of the plateau level...
@@ -151,16 +164,32 @@ class Segmentation:
 
 
 def primary_height(series: LandmarkSeries, spec: MotionSpec) -> tuple[str, np.ndarray]:
-    """The tracked point and its height (up = positive) in pixels."""
+    """The tracked point and its height (up = positive) in pixels.
+
+    A point counts as seen in a frame only inside a stretch of at least
+    :data:`SEEN_RUN_S`: hands the plates hide flicker in and out in scraps of 0.5-1.7 s
+    (a pull filmed from the far side at hip height), while the shoulders are seen
+    throughout; the scraps hold no whole rep.
+    """
     best, best_share = spec.points[0], -1.0
     for point in spec.points:
-        share = float(np.isfinite(mid(series, point)[:, 1]).mean())
+        share = seen_share(series, point)
         if share >= 0.8:
             best = point
             break
         if share > best_share:
             best, best_share = point, share
     return best, -mid(series, best)[:, 1]
+
+
+def seen_share(series: LandmarkSeries, point: str) -> float:
+    """Share of frames inside stretches of at least SEEN_RUN_S where ``point`` is seen."""
+    ok = np.isfinite(mid(series, point)[:, 1])
+    if len(series) < 2:
+        return float(ok.mean()) if len(ok) else 0.0
+    dt = float(np.median(np.diff(series.times)))
+    need = SEEN_RUN_S / dt if dt > 0 else SEEN_RUN_S * 30.0
+    return sum(b - a for a, b in finite_runs(ok) if b - a >= need) / len(ok)
 
 
 def choose_rest(height: np.ndarray, default: str) -> str:
@@ -200,9 +229,19 @@ def segment_reps(series: LandmarkSeries, lift: str) -> Segmentation:
     if not np.isfinite(scale) or scale <= 0 or len(series) < 2:
         return Segmentation((), point, spec.rest, (), scale)
     cuts = [int(c) for c in find_cuts(series)]
-    rest = choose_rest(height, spec.rest)
-    if rest != spec.rest and not flip_confirmed(series, spec, point):
-        rest = spec.rest
+    other = choose_rest(height, spec.rest)
+    starts_away = other != spec.rest and flip_confirmed(series, spec, point)
+    seg = segment_from(series, spec, point, height, scale, cuts, spec.rest,
+                       end_is_rep=not starts_away)
+    if not seg.reps and starts_away:
+        return segment_from(series, spec, point, height, scale, cuts, other, end_is_rep=False)
+    return seg
+
+
+def segment_from(series: LandmarkSeries, spec: MotionSpec, point: str, height: np.ndarray,
+                 scale: float, cuts: list[int], rest: str, end_is_rep: bool) -> Segmentation:
+    """The reps read as excursions away from ``rest``; ``end_is_rep``: see
+    :func:`find_excursions`."""
     excursion = (-height if rest == "top" else height) / scale
     dt = float(np.median(np.diff(series.times)))
     fs = 1.0 / dt if dt > 0 else 30.0  # repeated timestamps: assume the usual 30 fps
@@ -210,7 +249,8 @@ def segment_reps(series: LandmarkSeries, lift: str) -> Segmentation:
         series, cuts, scale), min_rep_len(spec, fs))
     cuts = [c for c in cuts if c not in joined]
     unseen = np.isnan(excursion) & np.isfinite(bridged)
-    candidates = find_excursions(bridged, series.times, cuts, spec, fs, rest)
+    candidates = find_excursions(bridged, series.times, cuts, spec, fs,
+                                 rest == "bottom" and end_is_rep)
     reps = build_reps(candidates, bridged, series.times, rest, scale, unseen / fs)
     return Segmentation(reps, point, rest, tuple(float(series.times[c]) for c in cuts), scale)
 
@@ -274,17 +314,23 @@ def bridge_far_gaps(excursion: np.ndarray, times: np.ndarray, cuts, same_shot: s
 
 
 def find_excursions(excursion, times, cuts, spec: MotionSpec, fs: float,
-                    rest: str) -> list[Excursion]:
-    """Every accepted excursion, in time order."""
+                    end_is_rep: bool) -> list[Excursion]:
+    """Every accepted excursion, in time order.
+
+    ``end_is_rep``: a pull or press is complete at lockout, so a clip that ends there
+    still holds a rep: the signal is let "return" to its base after the clip's end, or
+    where the point goes out of sight (hands hidden at lockout), but not before a camera
+    cut (the 0.9 s of a press unracked and walked out before a cut read as a rep). Not
+    when the clip started away from rest too (standing before the walk-up to a deadlift):
+    then both ends of the clip are the lifter standing without the bar, and the stand
+    after letting go of it at the end is no more a rep than the stand at the start."""
     found: list[Excursion] = []
     min_len = min_rep_len(spec, fs)
     for a, b in segments_between_cuts(len(excursion), cuts):
         for ra, rb in valid_runs(excursion[a:b], min_len):
             lo, hi = a + ra, a + rb
             piece = excursion[lo:hi]
-            if rest == "bottom":
-                # A pull or press is complete at lockout: a clip that ends there still
-                # holds a rep, so let the signal "return" to its base after the end.
+            if end_is_rep and not (hi == b < len(excursion)):  # not ended by a cut
                 piece = np.concatenate([piece, np.full(min_len, np.min(piece))])
             peaks = find_peaks(piece, prominence=spec.min_amplitude,
                                distance=max(1, int(spec.min_rep_s * fs)))
@@ -295,12 +341,30 @@ def find_excursions(excursion, times, cuts, spec: MotionSpec, fs: float,
                     continue
                 found.append(Excursion(lo + int(p), lo + int(lb), lo + int(min(rb_, last)),
                                        float(prom), bool(rb_ <= last)))
-    found = local_bases(merge_unreturned(sorted(found), excursion), excursion)
+    found = local_bases(merge_unreturned(sorted(found), excursion, times), excursion)
     if not found:
         return []
     biggest = max(f.prominence for f in found)
     kept = [f for f in found if f.prominence >= RELATIVE_MIN * biggest]
-    return [f for f in kept if spec.min_rep_s <= _span_s(f, excursion, times) <= spec.max_rep_s]
+    kept = [f for f in kept if spec.min_rep_s <= _span_s(f, excursion, times) <= spec.max_rep_s]
+    return drop_partial_cut_off(kept, excursion)
+
+
+def drop_partial_cut_off(found: list[Excursion], excursion) -> list[Excursion]:
+    """Without a last rep that the clip cuts off before it comes back, if it is partial.
+
+    A rep the clip ends in is counted on trust that it reached lockout; one under
+    :data:`PARTIAL_BELOW` of the size of the other reps did not show it did (the hands
+    drawn 0.66 torso lengths up in the last 0.5 s of a pull whose reps rose 0.9-1.15).
+    """
+    if len(found) < 2:
+        return found
+    last = found[-1]
+    after = excursion[last.peak:]
+    if np.nanmin(after) <= excursion[last.peak] - (1 - EDGE_FRACTION) * last.prominence:
+        return found  # it came back
+    typical = float(np.median([f.prominence for f in found[:-1]]))
+    return found if last.prominence >= PARTIAL_BELOW * typical else found[:-1]
 
 
 def min_rep_len(spec: MotionSpec, fs: float) -> int:
@@ -335,23 +399,43 @@ def return_share(prev: Excursion, cur: Excursion, excursion) -> float:
     between = excursion[prev.peak:cur.peak + 1]
     if not np.isfinite(between).all():
         return float("nan")
-    top = min(excursion[prev.peak], excursion[cur.peak])
-    rest = max(excursion[prev.left], excursion[cur.right])
+    top, rest = _pair_levels(prev, cur, excursion)
     if top - rest <= 0:
         return 1.0
     return float((top - np.min(between)) / (top - rest))
 
 
-def merge_unreturned(found: list[Excursion], excursion) -> list[Excursion]:
+def near_rest_s(prev: Excursion, cur: Excursion, excursion, times) -> float:
+    """Seconds between two extremes that the motion spent in the half nearer rest.
+
+    A real return between reps lowers the bar through that half and lifts it back, ~0.9 s
+    or more at any tempo measured; the dip of a misread "W" only touches it (<= 0.37 s).
+    """
+    top, rest = _pair_levels(prev, cur, excursion)
+    idx = np.arange(prev.peak, cur.peak + 1)
+    near = idx[excursion[idx] < (top + rest) / 2]
+    return float(np.sum(np.diff(times)[near[near < len(times) - 1]]))
+
+
+def _pair_levels(prev: Excursion, cur: Excursion, excursion) -> tuple[float, float]:
+    """The lower extreme of a pair and the rest level on its outer sides."""
+    top = min(excursion[prev.peak], excursion[cur.peak])
+    return float(top), float(max(excursion[prev.left], excursion[cur.right]))
+
+
+def merge_unreturned(found: list[Excursion], excursion, times) -> list[Excursion]:
     """Join neighbouring extremes the motion never came back to rest between.
 
     Prominence alone treats two equally high bumps (the two ends of a long pause at the
     bottom, say) as two reps; requiring a return of :data:`RETURN_FRACTION` of the way
-    to rest between reps is the explicit hysteresis.
+    to rest between reps is the explicit hysteresis. A return that falls short of it but
+    stays :data:`RETURN_STAY_S` in the half nearer rest still separates two reps: hands
+    drawn high at the floor between two pulls came back 0.84 of the way.
     """
     merged: list[Excursion] = []
     for cur in found:
-        if merged and return_share(merged[-1], cur, excursion) < RETURN_FRACTION:
+        if (merged and return_share(merged[-1], cur, excursion) < RETURN_FRACTION
+                and near_rest_s(merged[-1], cur, excursion, times) < RETURN_STAY_S):
             prev = merged[-1]
             keep = prev.peak if excursion[prev.peak] >= excursion[cur.peak] else cur.peak
             merged[-1] = Excursion(keep, prev.left, cur.right,

@@ -177,11 +177,12 @@ def test_lockout_that_reads_straight_passes_on_legs_drawn_short():
     assert f.verdict is Verdict.PASS and f.value > 170
 
 
-def test_lockout_is_read_at_the_held_top_when_the_clip_starts_standing():
-    """Filmed from the walk-up, a rep is read standing -> floor -> standing and its end
-    falls 5-6 frames before the hips straighten: read there, both lockouts were 117-119°."""
+def test_a_clip_filmed_from_the_walk_up_reads_both_lockouts_straight():
+    """Filmed from the walk-up, the reps were once read standing -> floor -> standing, their
+    ends 5-6 frames before the hips straightened (lockouts 117-119°). They are read from
+    the floor now, the deadlift's own rest, and the lockout at the held top."""
     result = analyse_grid("deadlift_side_s8602_h1.9_c1.8_setup")
-    assert result.seg.rest == "top"
+    assert result.seg.rest == "bottom" and len(result.seg.reps) == 2
     lockouts = [f for f in result.findings if f.check == "deadlift.lockout"]
     assert len(lockouts) == 2 and all(f.verdict is Verdict.PASS and f.value > 155
                                       for f in lockouts), [f.cue for f in lockouts]

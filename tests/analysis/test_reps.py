@@ -304,14 +304,42 @@ def test_example_paused_bench_finds_every_rep():
     assert reps[1].unseen_s > 0.4 and reps[0].unseen_s == reps[2].unseen_s == 0.0
 
 
-def test_a_misread_start_does_not_flip_a_pull():
-    """From the front a pull's hands may be drawn at lockout height while the bar is still
-    on the floor. The shoulders say the clip starts at the bottom, so the reps stay pulls
-    from the floor; when hands and shoulders both start high (an RDL from standing), the
-    rest position flips."""
+def motion(series: LandmarkSeries) -> LandmarkSeries:
+    """The pipeline's clean-up for the motion signal."""
+    return clean_series(series, min_visibility=MOTION_MIN_VISIBILITY)
+
+
+def pull_s207():
+    """The clean side-view pull fixture (2 reps, floor to floor) and its segmentation."""
     series = LandmarkSeries.load(LANDMARKS / "clean_deadlift_side_s207.npz")
-    motion = clean_series(series, min_visibility=MOTION_MIN_VISIBILITY)
-    plain = segment_reps(motion, "deadlift")
+    return series, segment_reps(motion(series), "deadlift")
+
+
+def trimmed(series: LandmarkSeries, end: int) -> LandmarkSeries:
+    """The first ``end`` frames."""
+    world = None if series.world is None else series.world[:end]
+    return series.replace(times=series.times[:end], xyz=series.xyz[:end],
+                          visibility=series.visibility[:end], world=world,
+                          frame_index=series.frame_index[:end])
+
+
+def extended(series: LandmarkSeries, seconds: float) -> LandmarkSeries:
+    """The clip with its last frame held ``seconds`` longer."""
+    dt = float(np.median(np.diff(series.times)))
+    n = round(seconds / dt)
+    hold = np.r_[np.arange(len(series)), np.full(n, len(series) - 1)]
+    world = None if series.world is None else series.world[hold]
+    return series.replace(times=np.r_[series.times, series.times[-1] + dt * np.arange(1, n + 1)],
+                          xyz=series.xyz[hold], visibility=series.visibility[hold], world=world,
+                          frame_index=np.arange(len(hold)))
+
+
+def test_a_pull_that_starts_high_keeps_its_reps_from_the_floor():
+    """From the front a pull's hands may be drawn at lockout height while the bar is still
+    on the floor; from the walk-up, hands and shoulders both start high. Either way the
+    reps are the pulls from the floor: the rest position flips only when reading the
+    clip from the floor finds no rep at all (one dip from standing: an RDL)."""
+    series, plain = pull_s207()
     assert plain.rest == "bottom" and len(plain.reps) == 2
     first = plain.reps[0].start_i  # the bar leaves the floor here
     top = plain.reps[0].turn_i
@@ -321,11 +349,98 @@ def test_a_misread_start_does_not_flip_a_pull():
         for name in parts:
             i = landmark_index(name)
             xyz[:first, i, 1] = xyz[top, i, 1]  # drawn at lockout height before the pull
-        return clean_series(series.replace(xyz=xyz), min_visibility=MOTION_MIN_VISIBILITY)
+        return xyz
 
-    hands_only = segment_reps(start_high(("left_wrist", "right_wrist")), "deadlift")
-    assert hands_only.rest == "bottom"
-    assert len(hands_only.reps) == 2
-    everything = segment_reps(start_high(("left_wrist", "right_wrist", "left_shoulder",
-                                          "right_shoulder")), "deadlift")
-    assert everything.rest == "top"
+    hands = ("left_wrist", "right_wrist")
+    everything = hands + ("left_shoulder", "right_shoulder")
+    for parts in (hands, everything):
+        seg = segment_reps(motion(series.replace(xyz=start_high(parts))), "deadlift")
+        assert seg.rest == "bottom" and len(seg.reps) == 2
+        assert seg.reps[0].turn_i == pytest.approx(top, abs=3)
+    # Standing, down to the floor, standing again and the clip ends: one dip from the top.
+    end = plain.reps[0].turn_i + 1
+    dip = segment_reps(motion(trimmed(series.replace(xyz=start_high(everything)), end)),
+                       "deadlift")
+    assert dip.rest == "top" and len(dip.reps) == 1
+
+
+def grid_fixture(name: str):
+    truth = json.loads((LANDMARKS / "reps_grid" / "truth.json").read_text())[name]
+    series = LandmarkSeries.load(LANDMARKS / "reps_grid" / f"{name}.npz")
+    return segment_reps(motion(series), truth["lift"]), truth
+
+
+def assert_timed_like(seg, truth):
+    """One rep per true rep, each turnaround inside its true rep near the true one."""
+    assert len(seg.reps) == len(truth["reps"])
+    for rep, true in zip(seg.reps, truth["reps"], strict=True):
+        turn = true["bottom_s"] if truth["lift"] in ("squat", "bench") else true["lockout_s"]
+        assert true["start_s"] <= rep.turnaround_s <= true["end_s"]
+        assert rep.turnaround_s == pytest.approx(turn, abs=0.4)
+
+
+def test_a_misread_body_that_comes_back_is_not_a_camera_cut():
+    """The plate hides the chest from the lifter's right at 1.2 m: around each bottom the
+    model draws the hips a torso length up the bench and the torso at 4-60 % of its
+    length for 0.1-1 s, then finds the body again. Read as cuts, these split every rep
+    (0 of 3 found); the body drawn as before within 2 s marks them as misreads."""
+    seg, truth = grid_fixture("bench_side_right_s8118_h1.55_c1.2")
+    assert seg.cuts_s == ()
+    assert_timed_like(seg, truth)
+
+
+def test_a_picture_that_stays_changed_is_a_camera_cut():
+    """The same clip shifted by 2 torso lengths from between reps 1 and 2 on: a cut."""
+    series = LandmarkSeries.load(LANDMARKS / "reps_grid" / "bench_side_right_s8118_h1.55_c1.2.npz")
+    at = int(np.searchsorted(series.times, 2.75))
+    xyz = series.xyz.copy()
+    xyz[at:, :, 0] += 150
+    seg = segment_reps(motion(series.replace(xyz=xyz)), "bench")
+    assert seg.cuts_s == pytest.approx((series.times[at],), abs=0.05)
+
+
+def test_a_walk_up_and_re_rack_are_not_reps():
+    """A pull filmed from the walk-up: standing, down to the bar, two pulls, the bar set
+    down and the lifter standing up again. Read as dips from standing it was 3 reps
+    (walk-up + pull, lower + pull, lower + stand up), read from the floor with the stand
+    at the end counted as a lockout also 3; the reps are the two pulls."""
+    seg, truth = grid_fixture("deadlift_side_s8600_h1.75_c1.45_setup_rerack")
+    assert seg.rest == "bottom"
+    assert_timed_like(seg, truth)
+
+
+def test_a_short_stay_high_at_the_floor_still_separates_two_pulls():
+    """Between pulls 2 and 3 the hands are drawn 0.2 torso lengths high at the floor, so the
+    motion returns only 0.84 of the way (a "W" merge below 0.85), but it stays 0.9 s in
+    the half nearer the floor; the dips of misread "W"s stay <= 0.37 s."""
+    seg, truth = grid_fixture("deadlift_side_s8008_h1.55_c1.6_hips_rise")
+    assert_timed_like(seg, truth)
+
+
+@pytest.mark.parametrize(("share", "counted"), [(0.5, False), (1.0, True)])
+def test_a_rep_the_clip_cuts_off_counts_only_if_it_is_whole(share, counted):
+    """The clean pull, then the hands and shoulders rise again in the last 0.6 s and the
+    clip ends: a whole rise is a last rep ending at lockout, a half one is not."""
+    series, plain = pull_s207()
+    longer = extended(series, 0.6)
+    n = len(longer) - len(series)
+    rise = share * plain.reps[0].amplitude_px * np.clip(np.arange(1, n + 1) / (0.8 * n), 0, 1)
+    xyz = longer.xyz.copy()
+    for name in ("left_wrist", "right_wrist", "left_shoulder", "right_shoulder"):
+        xyz[len(series):, landmark_index(name), 1] -= rise
+    seg = segment_reps(motion(longer.replace(xyz=xyz)), "deadlift")
+    assert len(seg.reps) == 2 + counted
+
+
+def test_hands_seen_only_in_scraps_are_not_the_tracked_point():
+    """Hands the plates hide flicker in and out (seen 0.5-1.7 s at a time, 82 % of the
+    clip, from the far side at hip height): the pull is tracked by the shoulders, which
+    are seen throughout. Here: seen 1.6 s, hidden 0.3 s, seen 0.9 s, hidden 0.3 s."""
+    series, _ = pull_s207()
+    xyz = series.xyz.copy()
+    phase = series.times % 3.1
+    hidden = ((phase >= 1.6) & (phase < 1.9)) | (phase >= 2.8)
+    for name in ("left_wrist", "right_wrist"):
+        xyz[hidden, landmark_index(name)] = np.nan
+    seg = segment_reps(motion(series.replace(xyz=xyz)), "deadlift")
+    assert seg.point == "shoulder" and len(seg.reps) == 2
