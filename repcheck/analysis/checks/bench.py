@@ -17,9 +17,16 @@ spread 4-55 % within one camera height (oblique 0.6 m: -45 to +10 %, 5 cm short 
 front 1.2 m: -3 to +25 %, 5 cm short +21 %; head-end obliques: full -22 to -10 %,
 5 cm short -15 to +2 %; tuning seeds 8010-8220).
 
-**Lockout** is the straightest the elbow got with the hands at the top, from the side.
-With exact joints a 25° soft lockout (155°) is drawn 167-172° there (the elbow bends
-towards the camera), so only a clearly bent finish can be called.
+**Lockout** is the straightest the elbow got with the hands at the top, from the side or
+from an oblique camera at the head end of the bench. A soft lockout leaves the elbows
+bent out, down and towards the feet (as the renderer bends them), so how much of the
+bend a camera sees depends on where it stands (exact joints, 25° soft = 155°): the side
+draws 167-172°; an oblique from the feet end draws the near elbow at 172-173° (40° soft:
+167-170°), the bend running along the line of sight; one from the head end 159-160°
+(40°: 146-148°). From the end of the bench both elbows show the whole bend, but
+BlazePose drew straight arms there as bent as 151-155°, like a 30° soft lockout. So the
+feet end and the end of the bench are not judged, nor a camera looking down on the bench,
+and only a clearly bent finish is called.
 
 **Uneven lockout** looks at the arms at each lockout from the front: a bar locked out lower
 on one side leaves that arm bent, so its elbow sits lower and its elbow angle is smaller.
@@ -53,8 +60,8 @@ from repcheck.analysis.checks.base import (
 from repcheck.analysis.findings import Verdict
 from repcheck.analysis.reps import Rep
 from repcheck.pose.angles import joint_angle
-from repcheck.pose.landmarks import LandmarkSeries
-from repcheck.pose.signal import finite_runs
+from repcheck.pose.landmarks import LandmarkSeries, landmark_index
+from repcheck.pose.signal import finite_runs, nan_median
 
 #: Bench pause: the bar counts as still while the hands (and, failing them, the elbows)
 #: stay within this share of torso length (~1 cm). Filtered landmark noise on paused
@@ -122,6 +129,15 @@ TOP_SHARE = 0.2
 LOCKOUT_PLAUSIBLE_DEG = 110.0
 #: The top after a rep is read over at most this long (the synthetic top pause is 0.35 s).
 LOCKOUT_HOLD_S = 0.5
+#: Lockout from an oblique view: only from the head end of the bench, told by BlazePose's
+#: world depth (metres from the hips, + = further from the camera): the shoulders at least
+#: this much nearer the camera than the ankles. Synthetic obliques (tuning seeds
+#: 8020-8511), cameras 0.6-1.2 m, turned from the side towards the head end: 30° +0.11
+#: to +0.36 m, 45° +0.58 to +0.75 m, 15° +0.03 to +0.09 m; towards the feet end -0.27 to
+#: -0.57 m (0.6-1.8 m); the real obliques (all from the feet end or the side) -0.16 to
+#: -0.38 m. From 1.8 m the head end read -0.08 to -0.20 m, but the camera is then too
+#: high anyway (see OBLIQUE_MAX_TORSO_TILT_DEG: there straight arms were drawn 140° bent).
+HEAD_END_MIN_DEPTH_M = 0.05
 
 
 def longest_still_s(y: np.ndarray, t: np.ndarray, tol: float) -> float:
@@ -359,16 +375,58 @@ def hands_near_top(ctx: CheckContext, side: str, w: slice) -> np.ndarray:
     return y[w] <= top + TOP_SHARE * (low - top)  # NaN compares False
 
 
+def shoulders_nearer_m(ctx: CheckContext) -> float:
+    """How much nearer the camera the shoulders are than the ankles (median over the clip,
+    world metres; NaN without world landmarks): + from the head end of the bench, - from
+    the feet end."""
+    w = ctx.series.world
+    if w is None:
+        return float("nan")
+    z = {p: w[:, [landmark_index(f"left_{p}"), landmark_index(f"right_{p}")], 2].mean(axis=1)
+         for p in ("ankle", "shoulder")}
+    return nan_median(z["ankle"] - z["shoulder"])
+
+
+def lockout_view(ctx: CheckContext) -> Unjudged | None:
+    """Why the camera can't show a bent elbow at the top, if it can't: an oblique camera
+    not at the head end of the bench, where the bend runs along the line of sight (see
+    HEAD_END_MIN_DEPTH_M), or a camera looking down on the bench (torso drawn more than
+    OBLIQUE_MAX_TORSO_TILT_DEG off level), from where BlazePose drew locked arms at
+    117-143°: head-end obliques from 1.8 m, read as side views when the view is not
+    given, and a side view from 1.8 m (seeds 8103, 8216, 9415). Side views read cleanly
+    were drawn within 6° of level (cameras 0.6-1.8 m)."""
+    if ctx.view.view == "oblique":
+        nearer = shoulders_nearer_m(ctx)
+        if not np.isfinite(nearer):
+            return Unjudged("the landmarks carry no depth, so whether the camera is at the "
+                            "head end of the bench, the only oblique view that shows a bent "
+                            "elbow, can't be told")
+        if nearer < HEAD_END_MIN_DEPTH_M:
+            return Unjudged("the camera is not towards the head end of the bench, and from "
+                            "there a bent elbow at the top points along its line of sight; "
+                            "film from the side, or from the head end's corner at about "
+                            "bench height")
+    tilt = torso_tilt_deg(ctx)
+    if not tilt <= OBLIQUE_MAX_TORSO_TILT_DEG:
+        return Unjudged(f"the camera looks down on the bench (torso drawn {tilt:.0f}° off "
+                        f"level), from where locked arms were drawn bent; film from about "
+                        f"bench height")
+    return None
+
+
 def measure_lockout(ctx, rep):
     """The straightest the facing elbow got with the hands at the top, from the bottom of
     the rep through the lockout it finishes in. The rep's own frames are not enough: the
     segmenter ends a rep as the bar slows near the top, up to 0.2 s before the elbows lock
     (clean synthetic reps read 154-159° there, 172-180° a few frames later); and a
-    misplaced rep boundary puts the "lockout" mid-rep, where the hands are low."""
+    misplaced rep boundary puts the "lockout" mid-rep, where the hands are low. From an
+    oblique view only the near elbow shows the bend, so the far one is never read."""
+    if (unjudged := lockout_view(ctx)) is not None:
+        return unjudged
     parts = ("shoulder", "elbow", "wrist")
     w = slice(rep.turn_i, top_after(ctx, rep).stop)
     side = best_side(ctx, parts, w)
-    if side is None:
+    if side is None or (ctx.view.view == "oblique" and side != ctx.side):
         return None
     values = joint_angle(ctx.series, "elbow", side)[w]
     top = hands_near_top(ctx, side, w) & np.isfinite(values)
@@ -440,18 +498,34 @@ CHECKS: tuple[CheckDef, ...] = (
     CheckDef("bench.touch_point", "bench", "Touch point", ("side",), 0.0, "% torso", "info",
              Verdict.INFO, "Rep {rep}: bar touched {value:.0f}% of the way from shoulders "
              "to hips", "", "measurement only: lower chest is typical (about 25-45 %)"),
-    CheckDef("bench.lockout", "bench", "Lockout", ("side",), 150.0, "°", ">=",
+    CheckDef("bench.lockout", "bench", "Lockout", ("side", "oblique"), 150.0, "°", ">=",
              Verdict.FAIL, "Rep {rep}: arms locked ({value:.0f}°)",
              "Rep {rep}: elbows not locked ({value:.0f}°): press to straight arms",
              "IPF: arms locked at the finish. The straightest elbow with the hands at the top, "
-             "read through the top after the rep. Synthetic side views (360x640, cameras "
+             "read through the top after the rep (from an oblique view the near elbow, and "
+             "only from the head end of the bench at about bench height, see below). "
+             "Synthetic side views (360x640, cameras "
              "0.6-1.8 m, lifters 1.55-1.95 m): clean reps read 172.5-180° (tuning seeds "
              "8000-8236: 40 reps, 7 can't judge; held out 9001-9122: 24 reps, 3 can't judge); "
              "read over the rep's own frames they had read 151-159°. A 25° soft lockout "
              "reads 166-180° (exact joints: 167-172°, the elbow bends towards the camera), "
              "40° 161-165°, so a slight bend is not seen and 150° calls only a clearly bent "
              "finish. Readings under 110° with the hands up are misplaced landmarks (held-out "
-             "seed 9025 read 57°; the floor was then confirmed on seeds 9101-9122)"),
+             "seed 9025 read 57°; the floor was then confirmed on seeds 9101-9122). A camera "
+             "looking down on the bench (torso drawn over 7.5° off level) is can't judge: "
+             "there straight arms read 117-143° (side 1.8 m, seed 8103; head-end obliques "
+             "1.8 m, read as side views when the view is not given); side views read "
+             "cleanly were drawn within 6° of level. Head-end obliques (15-45° from the "
+             "side towards the head), cameras 0.6-1.2 m, torso drawn within 7.5° of level: "
+             "clean reps 154.7-179.3° (tuning seeds 8020-8511: 34 reps), 40° soft "
+             "138.9-155.6° (4 of 6 caught), 30° 143.5-151.4° (1 of 2), 15-25° 151.0-167.2° "
+             "(0 of 14); held out (9011-9515): clean 164.3-179.9° (19 reps, none flagged), "
+             "40° 137.3-149.4° (6 of 6), 25-30° 149.8-175.9° (1 of 8), 15-20° 151.5-163.0° "
+             "(0 of 9). From the feet end a 40° soft lockout read 169-177° (exact joints: "
+             "167-170°), and from the end of the bench straight arms read as low as "
+             "151-155° (cameras 1.2-1.8 m; 30° soft 145-156°), so neither is judged. "
+             "BlazePose's 3-D elbow angle does not help: straight arms read 131-178° from an "
+             "oblique view"),
     CheckDef("bench.chest_touch", "bench", "Bar to chest", ("front", "oblique"),
              CHEST_TOUCH_SHORT_PCT, "% arm", "<=", Verdict.FAIL,
              "Rep {rep}: bar came down as far as the set's deepest rep{near}",
