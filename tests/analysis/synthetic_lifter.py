@@ -140,3 +140,15 @@ def build_series(plan: SquatPlan) -> LandmarkSeries:
     if plan.jitter_px:
         xyz[:, :, :2] += rng.normal(0, plan.jitter_px, (n, N_LANDMARKS, 2))
     return LandmarkSeries(times, xyz, vis, (720, 1280), plan.fps, "0" * 64, {})
+
+
+def findings_by_true_rep(result, true_reps: list[dict], check: str) -> list[tuple[dict, object]]:
+    """(true rep, the ``check`` finding of the detected rep whose turnaround lies in it),
+    per rendered rep of a synthetic clip's truth."""
+    findings = {f.rep: f for f in result.findings if f.check == check}
+    pairs = []
+    for true_rep in true_reps:
+        rep = min(result.seg.reps, key=lambda r: abs(r.turnaround_s - true_rep["bottom_s"]))
+        assert true_rep["start_s"] <= rep.turnaround_s <= true_rep["end_s"]
+        pairs.append((true_rep, findings[rep.number]))
+    return pairs

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from synthetic_lifter import load_fixture
+from synthetic_lifter import findings_by_true_rep, load_fixture
 
 from repcheck.analysis.findings import Verdict
 from repcheck.analysis.pipeline import analyse_series
@@ -38,13 +38,7 @@ def lockouts(name: str, series: LandmarkSeries | None = None) -> list:
     """(true rep, bench.lockout finding) per rendered rep, the lift and view given."""
     result = analyse_series(load(name) if series is None else series, lift="bench",
                             view="oblique", height_cm=100 * TRUTH[name]["lifter_height_m"])
-    findings = {f.rep: f for f in result.findings if f.check == "bench.lockout"}
-    out = []
-    for true_rep in TRUTH[name]["reps"]:
-        rep = min(result.seg.reps, key=lambda r: abs(r.turnaround_s - true_rep["bottom_s"]))
-        assert true_rep["start_s"] <= rep.turnaround_s <= true_rep["end_s"]
-        out.append((true_rep, findings[rep.number]))
-    return out
+    return findings_by_true_rep(result, TRUTH[name]["reps"], "bench.lockout")
 
 
 @pytest.mark.parametrize("name", ["head_end_left_soft_s8412", "head_end_right_soft_s8504"])

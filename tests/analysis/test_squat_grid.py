@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from synthetic_lifter import findings_by_true_rep
 
 from repcheck.analysis.findings import Verdict
 from repcheck.analysis.pipeline import analyse_series
@@ -45,13 +46,7 @@ def analyse(name: str, series: LandmarkSeries | None = None):
 
 def by_true_rep(result, name: str, check: str) -> list[tuple[dict, object]]:
     """(true rep, the ``check`` finding of the detected rep whose bottom lies in it)."""
-    findings = {f.rep: f for f in result.findings if f.check == check}
-    pairs = []
-    for true_rep in TRUTH[name]["reps"]:
-        rep = min(result.seg.reps, key=lambda r: abs(r.turnaround_s - true_rep["bottom_s"]))
-        assert true_rep["start_s"] <= rep.turnaround_s <= true_rep["end_s"]
-        pairs.append((true_rep, findings[rep.number]))
-    return pairs
+    return findings_by_true_rep(result, TRUTH[name]["reps"], check)
 
 
 def false_faults(result, name: str) -> list[str]:
