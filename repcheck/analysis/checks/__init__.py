@@ -59,7 +59,8 @@ FAULT_CHECKS: dict[str, frozenset[str]] = {
     "hip_shift": frozenset({"squat.hip_shift"}),
     "knee_cave": frozenset({"squat.knee_cave"}),
     "hips_rise_first": frozenset({"deadlift.hips_first"}),
-    "soft_lockout": frozenset({"deadlift.lockout", "bench.lockout", "press.lockout"}),
+    "soft_lockout": frozenset({"deadlift.lockout", "deadlift.lockout_vs_best", "bench.lockout",
+                               "press.lockout"}),
     "uneven_lockout": frozenset({"bench.uneven"}),
     "no_chest_touch": frozenset({"bench.chest_touch"}),
 }

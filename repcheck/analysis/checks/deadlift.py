@@ -40,6 +40,9 @@ PULL_STARTED = 0.25
 LOCKOUT_AFTER_END_S = 0.3
 #: A lockout reading below this is a fault (see the deadlift.lockout source).
 LOCKOUT_MIN_DEG = 145.0
+#: A rep whose held knee is this much less straight than the set's straightest other rep
+#: is a soft lockout (see the deadlift.lockout_vs_best source).
+LOCKOUT_SHORT_DEG = 11.0
 #: A lockout reading below LOCKOUT_MIN_DEG is not called a fault when the leg (hip to
 #: ankle) is drawn shorter than this many torso lengths. Straight, it is about 1.7 (Winter:
 #: 0.491 H / 0.288 H); on synthetic side-view lockouts BlazePose draws it 1.47-1.83 long
@@ -65,6 +68,15 @@ DRIFT_BELOW_FRACTION = 0.8
 #: travel: the start is then read from a bar that may have drifted already (the renderer's
 #: drift is sin(pi * share) of its peak: 45 % of it at 0.15).
 DRIFT_FIRST_SEEN_BELOW = 0.15
+#: deadlift.lockout_vs_best reads the knee while the lockout is held: frames where the
+#: shoulders are within this % of torso length of their highest point in the rep...
+HELD_TOP_PCT = 3.0
+#: ...from this many frames before that highest point on. Earlier frames are the last of
+#: the rise: one clean held-out rep whose knee vanished behind the plates at the top read
+#: 12° short from them alone.
+HELD_FROM_TOP_FRAMES = 2
+#: ...and only when the knee is read on at least this many of them.
+HELD_MIN_FRAMES = 3
 
 
 def pull_top_window(ctx, rep) -> slice:
@@ -115,6 +127,48 @@ def measure_deadlift_lockout(ctx, rep):
                         "plates, a straight leg reads bent")
     return Measurement(float(value), visibility(ctx, side, ("shoulder", "hip", "knee"), w),
                        {"hip_deg": round(float(hip), 1), "knee_deg": round(float(knee), 1)})
+
+
+def held_top_knee(ctx, rep, side: str) -> float:
+    """The straightest knee angle on ``side`` while the rep's lockout is held (see
+    HELD_TOP_PCT), or NaN when it was not read on enough frames or the leg was drawn short
+    (seen from above, or misplaced behind the plates)."""
+    w = pull_top_window(ctx, rep)
+    shoulders = -100 * mid(ctx.series, "shoulder")[w, 1] / ctx.seg.scale_px
+    if not np.isfinite(shoulders).any():
+        return float("nan")
+    top = int(np.nanargmax(shoulders))
+    held = shoulders >= shoulders[top] - HELD_TOP_PCT
+    held[: max(0, top - HELD_FROM_TOP_FRAMES)] = False
+    knee = joint_angle(ctx.series, "knee", side)[w][held]
+    knee = knee[np.isfinite(knee)]
+    if len(knee) < HELD_MIN_FRAMES or not leg_drawn_per_torso(ctx, side, w) >= MIN_LEG_PER_TORSO:
+        return float("nan")
+    return float(knee.max())
+
+
+def measure_lockout_vs_best(ctx, rep):
+    """How many degrees less straight this rep's knee was at the held lockout than in the
+    set's straightest other rep (0 when it is the straightest). Within one set the camera
+    and the lifter are the same, so BlazePose's guess at a knee the plates hide errs alike
+    from rep to rep; a soft lockout shows against the others where no absolute angle can
+    (see the deadlift.lockout source). A set of one rep is not judged (min_reps)."""
+    if ctx.seg.cuts_s:
+        return Unjudged("the camera cuts during the set, and reps filmed from different "
+                        "places cannot be compared")
+    knees = [held_top_knee(ctx, r, ctx.side) for r in ctx.seg.reps]
+    k = ctx.seg.reps.index(rep)
+    if not np.isfinite(knees[k]):
+        return Unjudged("the near knee was not read clearly at the held lockout (hidden, or "
+                        "the leg drawn short)")
+    others = [(v, r.number) for v, r in zip(knees, ctx.seg.reps, strict=True)
+              if r is not rep and np.isfinite(v)]
+    if not others:
+        return Unjudged("no other rep's lockout was seen clearly enough to compare with")
+    best, best_rep = max(others)
+    vis = visibility(ctx, ctx.side, ("hip", "knee", "ankle"), pull_top_window(ctx, rep))
+    return Measurement(max(best - knees[k], 0.0), vis,
+                       {"knee_deg": round(knees[k], 1), "best_rep": best_rep})
 
 
 def measure_deadlift_drift(ctx, rep):
@@ -275,7 +329,24 @@ CHECKS: tuple[CheckDef, ...] = (
              "mid-pull, or a rep cut short, had put the top of 2 held-out clean reps before "
              "the lifter stood (140° and 130°; now 176° and 175°; 0 of 76 held-out and 0 of "
              "167 tuning clean reps fail). Real RDL and bent-arm pulls still fail (118°, "
-             "138°)"),
+             "138°). A soft rep among straight ones is also read against the set "
+             "(deadlift.lockout_vs_best)"),
+    CheckDef("deadlift.lockout_vs_best", "deadlift", "Lockout against your best rep",
+             ("side",), LOCKOUT_SHORT_DEG, "° short", "<=", Verdict.WARN,
+             "Rep {rep}: knees as straight at the top as in your best rep",
+             "Rep {rep}: knees {value:.0f}° less straight at the top than in rep {best_rep}: "
+             "finish every pull with the knees locked",
+             "IPF: knees locked at the finish. The knee angle while the lockout is held "
+             "(shoulders within 3 % of torso of their highest, HELD_TOP_PCT), against the "
+             "set's straightest other rep; not judged on legs drawn short "
+             "(MIN_LEG_PER_TORSO) or with fewer than 3 readings. Synthetic 3-rep side-view "
+             "pulls (side and side_right, cameras 0.6-1.8 m, lifters 1.55-1.95 m), clean "
+             "reps up to 10° short on tuning seeds 8000-8999 (110 judged of 174), so 11°: "
+             "10-25° soft lockouts read 1-15° short, caught 5 of 14 judged (of 24). Held "
+             "out: seeds 9000-9999 clean 0 of 61 judged (of 96), caught 5 of 11 (of 16); "
+             "seeds 6000-6023 clean 0 of 35 (of 54), caught 1 of 10 (of 15). Most soft "
+             "lockouts still pass: the model straightens a knee it cannot see",
+             min_reps=2),
     CheckDef("deadlift.hips_first", "deadlift", "Hips rising first", ("side",), 4.0,
              "% torso", "<=", Verdict.WARN,
              "Rep {rep}: shoulders stayed over the bar as it left the floor",
@@ -335,6 +406,7 @@ CHECKS: tuple[CheckDef, ...] = (
 
 MEASURES: dict[str, Measure] = {
     "deadlift.lockout": measure_deadlift_lockout,
+    "deadlift.lockout_vs_best": measure_lockout_vs_best,
     "deadlift.hips_first": measure_hips_first,
     "deadlift.start_position": measure_start_position,
     "deadlift.bar_drift": measure_deadlift_drift,
