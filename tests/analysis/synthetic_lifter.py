@@ -23,6 +23,9 @@ REAL_FIXTURES = {
     "squat_rearoblique_1rep.npz": ("squat", 1),
     "bench_obliquehead_3reps.npz": ("bench", 3),
     "deadlift_side_1rep.npz": ("deadlift", 1),
+    # mediapipe-posereader/videos/nico_unblocked.mp4: filmed from the lockout, so the rep
+    # is read standing -> floor -> standing (rest "top")
+    "deadlift_fromstanding_1rep.npz": ("deadlift", 1),
     "press_frontoblique_1rep.npz": ("press", 1),
 }
 

@@ -335,6 +335,18 @@ def test_real_side_pull_is_judged_and_not_faulted():
     assert all(f.verdict is Verdict.PASS for f in mine), [f.cue for f in mine]
 
 
+def test_real_pull_filmed_from_the_lockout_is_read_at_its_finish():
+    """A real side pull whose clip starts standing: the rep is read standing -> floor ->
+    standing (rest "top"), so its lockout is the rep's end and up to 0.3 s after it
+    (LOCKOUT_AFTER_END_S). The frames show the hips rising before the bar leaves the
+    floor and a full lockout."""
+    result = analyse_series(load_fixture("deadlift_fromstanding_1rep.npz"), lift="deadlift")
+    assert result.seg.rest == "top" and len(result.seg.reps) == 1
+    lockout = finding(result, "deadlift.lockout", 1)
+    assert lockout.verdict is Verdict.PASS and lockout.value > 170, lockout.cue
+    assert finding(result, "deadlift.hips_first", 1).verdict is Verdict.WARN
+
+
 def test_knees_never_seen_give_no_traceback():
     series = LandmarkSeries.load(DEADLIFTS / "deadlift_side_s301.npz")
     xyz = series.xyz.copy()
