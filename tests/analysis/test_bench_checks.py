@@ -142,6 +142,17 @@ def test_chest_touch_is_not_judged_from_the_side():
     assert f.verdict == Verdict.NOT_JUDGED and "not judged from this view" in f.cue
 
 
+def test_where_to_film_from_names_the_end_and_height_a_check_needs():
+    """From the feet end the lockout is not judged, and the advice is the side or the head
+    end at bench height, not "side or oblique" (from most obliques it is can't judge)."""
+    name = "bench_front_depth_s402"
+    result = analyse(load(name), name)
+    (f,) = [f for f in result.findings if f.check == "bench.lockout"]
+    assert f.verdict == Verdict.NOT_JUDGED
+    assert f.cue.endswith("film from the side, or at about bench height from the head end, "
+                          "turned 15-45° toward the side"), f.cue
+
+
 def test_a_rep_filmed_after_the_camera_moved_is_not_compared():
     """Rep 3 (6 cm short) shifted sideways by 15 % of the frame, as if the phone were
     nudged: its bottom can no longer be compared, the other reps still are (the clean

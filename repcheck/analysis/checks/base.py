@@ -53,6 +53,9 @@ class CheckDef:
     #: missing it is a fault only when judging by meet rules (``--meet``); otherwise the
     #: miss is reported as information, with the same cue.
     meet_only: bool = False
+    #: Where to film from instead, when the views alone say too little (a view the check
+    #: lists may only work from one end or height); default: the views, joined by "or".
+    film_from: str = ""
 
 
 
@@ -167,7 +170,7 @@ def not_judged(check: CheckDef, view: str) -> Finding:
     return Finding(check.key, check.title, None, Verdict.NOT_JUDGED, None, check.unit,
                    check.threshold, 0.0,
                    f"{check.title}: not judged from this view ({view}); film from the "
-                   f"{' or '.join(check.views)}", check.source)
+                   f"{check.film_from or ' or '.join(check.views)}", check.source)
 
 
 def judge(check: CheckDef, m: Measurement | Unjudged | None, rep: Rep | None,

@@ -525,7 +525,9 @@ CHECKS: tuple[CheckDef, ...] = (
              "167-170°), and from the end of the bench straight arms read as low as "
              "151-155° (cameras 1.2-1.8 m; 30° soft 145-156°), so neither is judged. "
              "BlazePose's 3-D elbow angle does not help: straight arms read 131-178° from an "
-             "oblique view"),
+             "oblique view",
+             film_from="side, or at about bench height from the head end, turned 15-45° "
+                       "toward the side"),
     CheckDef("bench.chest_touch", "bench", "Bar to chest", ("front", "oblique"),
              CHEST_TOUCH_SHORT_PCT, "% arm", "<=", Verdict.FAIL,
              "Rep {rep}: bar came down as far as the set's deepest rep{near}",
