@@ -36,6 +36,7 @@ real rear clips it put the camera below the hips, so it is not used.
 When the reference cannot be trusted the answer is "can't judge", with the reason: the
 thigh drawn at under half its length (it points at or away from the camera), the knees at
 the same depth while the thigh is not (nothing to measure the camera's height with), a
+narrow pass with the camera at about the knees' height (where BlazePose reads deep), a
 gain no real camera gives (a misplaced far knee, or a camera so high that BlazePose's
 flattened knee line under-corrects), a correction too large to rest on, a narrow pass with
 the knee pointing away from the camera, or a fail with it pointing towards a camera well
@@ -109,6 +110,21 @@ ACROSS_SHOWN = 0.8
 STEEP_REASON = ("the two knees' heights put the camera steeper above the lifter than can be "
                 "allowed for (the far knee is probably misplaced, or the camera is high above "
                 "thighs pointing towards it); film from about hip height")
+#: A level gain under this: a camera at about the knees' height at the bottom, or a near
+#: knee drawn high (the knee line runs through it). Either way BlazePose reads the depth
+#: too deep there. From 0.6 m with the lifter facing right (seeds 8008-8009, 8048-8049,
+#: 8506, 8700-8705, 8909-8911, 8927-8929) it draws the near knee 10-12 % of thigh high on
+#: obliques and depth read 1.2-5.8 cm too deep (median 3.3 cm; held out 6009-6011,
+#: 6027-6029: 1.3-5.0, median 3.0), with gains of -0.24 to 0.21 (so no correction);
+#: facing left the median was +1.0 cm (held out +0.4). Gains from 1.0 m were 0.0-0.31
+#: either way; 0.4 and more from 1.4 m up.
+LOW_MAX_GAIN = 0.3
+#: ... where a pass closer than this (% of thigh, offset included) is "can't judge". Reps
+#: 3-4 cm above parallel that passed read 0.7-2.7 % (tuning: 8701, 8911, 8928, from 0.6 m)
+#: and 0.5-3.2 % (held out: 6014, 6015, 6027, from 0.6-1.0 m), gains 0.01-0.2; no rep
+#: truly 3 cm or more below parallel read under 5.9 % there. A real side view filmed from
+#: about knee height (kaiakol squat_incorrect_002, knees at 48°) reads 4 % and stays judged.
+LOW_MIN_PASS_PCT = 3.5
 #: Largest correction (% of thigh) a verdict may rest on. Tracked synthetic corrections
 #: reached 16 % (front oblique from 1.4 m) and were right to 1-2.5 cm.
 MAX_LEVEL_PCT = 25.0
@@ -150,6 +166,12 @@ class ThighLevel:
 
     def unconfirmed_pass(self, margin_pct: float) -> str | None:
         """Why a pass by ``margin_pct`` (offset included) can't be confirmed, if so."""
+        if self.gain < LOW_MAX_GAIN and 0 <= margin_pct < LOW_MIN_PASS_PCT:
+            return (f"the camera is at about the knees' height (or the model drew the near "
+                    f"knee high), where squats read too deep: hips 3 cm above parallel read up "
+                    f"to {LOW_MIN_PASS_PCT:.1f}% of thigh length below the knee, so a hip "
+                    f"{margin_pct:.0f}% of thigh length below it can't be confirmed; film from "
+                    "about hip height")
         if not self.knee_near_m < -ACROSS_IMAGE_M or not 0 <= margin_pct < AWAY_MIN_PASS_PCT:
             return None
         return (f"the thigh points away from the camera, which draws the knee higher than "
@@ -206,7 +228,9 @@ def _corrected(motion: LandmarkSeries, side: str, w: slice, image: np.ndarray,
     if steep and base["shown"] < ACROSS_SHOWN:
         return _unjudged(base, STEEP_REASON, gain=gain, knee_near_m=near_m)
     if not abs(near_m) > ACROSS_IMAGE_M:  # across the image: the camera's height is moot
-        return ThighLevel(float(np.nanmax(image)), level_pct=0.0, **base, knee_near_m=near_m)
+        # ... for the reading, but the gain still tells a camera at knee height (LOW_MAX_GAIN)
+        return ThighLevel(float(np.nanmax(image)), level_pct=0.0, **base, knee_near_m=near_m,
+                          gain=gain if span >= MIN_LEVEL_SPAN_M else float("nan"))
     if not span >= MIN_LEVEL_SPAN_M:
         return _unjudged(base, "the knees are side by side to the camera, so its height "
                                "can't be allowed for while the thigh points towards or "

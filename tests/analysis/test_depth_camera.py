@@ -6,7 +6,9 @@ From above, a knee nearer the camera than its hip is drawn low (front obliques r
 shallow) and one further away is drawn high (rear obliques read too deep). The depth
 check allows for the camera's height with the line through the two knees at the bottom
 (:mod:`repcheck.analysis.perspective`); where it can't, it says "can't judge" with the
-reason rather than failing (or passing) the lifter on a misleading picture.
+reason rather than failing (or passing) the lifter on a misleading picture. From a camera
+at about the knees' height (0.6 m, ``landmarks/squat_low/``) BlazePose reads squats too
+deep, and a narrow pass there is "can't judge".
 """
 
 from __future__ import annotations
@@ -176,3 +178,38 @@ def test_a_misplaced_far_knee_does_not_stop_judging_a_thigh_across_the_picture(n
                     if f.check == "squat.depth"), key=lambda f: f.rep)
     assert [f.verdict for f in depth] == [Verdict.PASS if m > 0 else Verdict.FAIL
                                           for m in margins_cm]
+
+
+LOW = HERE / "landmarks" / "squat_low"
+LOW_TRUTH = json.loads((LOW / "truth.json").read_text())
+
+
+def analyse_low(name: str):
+    truth = LOW_TRUTH[name]
+    view = {"side_right": "side", "oblique_right": "oblique"}[truth["view"]]
+    series = LandmarkSeries.load(LOW / f"{name}.npz")
+    return analyse_series(series, "squat", view, height_cm=100 * truth["lifter_height_m"]), truth
+
+
+@pytest.mark.parametrize("name", ["oblique_right_c0.6_s8928", "side_right_c0.6_s8911"])
+def test_low_camera_never_passes_a_rep_3_cm_above_parallel(name):
+    # Camera 0.6 m up, lifter facing right: BlazePose draws the near knee about 11 % of
+    # thigh length high, and the knee line, which runs through it, shows no camera height
+    # to correct for. Rep 1 (3 cm above parallel) read 1.1 cm below, a pass.
+    result, truth = analyse_low(name)
+    (first, f1), *rest = depth_by_true_rep(result, truth)
+    assert first["depth_margin_cm"] == -3.0
+    assert f1.verdict is Verdict.CANT_JUDGE and "about the knees' height" in f1.cue
+    for true_rep, f in rest:  # 4 cm above parallel fails, 6 cm below passes
+        assert f.verdict is (Verdict.PASS if true_rep["depth_margin_cm"] > 0 else Verdict.FAIL)
+
+
+def test_low_camera_rule_is_what_stops_the_false_pass(monkeypatch):
+    import repcheck.analysis.perspective as perspective
+
+    reading_limit = perspective.LOW_MIN_PASS_PCT
+    monkeypatch.setattr(perspective, "LOW_MIN_PASS_PCT", 0.0)
+    result, truth = analyse_low("oblique_right_c0.6_s8928")
+    true_rep, f = depth_by_true_rep(result, truth)[0]
+    assert true_rep["depth_margin_cm"] < 0 and f.verdict is Verdict.PASS
+    assert 0 <= f.value < reading_limit

@@ -239,3 +239,41 @@ def test_torso_leaning_over_from_the_side_warns(side_squat):
     after = side_findings(bottom_moved(series, rep, "left_shoulder", leaning))
     assert after["squat.torso_lean"].verdict is Verdict.WARN
     assert after["squat.torso_lean"].value > 60
+
+
+# Low cameras (0.6 m): saved landmarks in ``landmarks/squat_low/`` (truth.json as above).
+LOW = HERE / "landmarks" / "squat_low"
+LOW_TRUTH = json.loads((LOW / "truth.json").read_text())
+
+
+def low_knee_angles(name: str) -> list[tuple[dict, object]]:
+    truth = LOW_TRUTH[name]
+    result = analyse_series(LandmarkSeries.load(LOW / f"{name}.npz"), lift="squat",
+                            view=VIEW.get(truth["view"], truth["view"]),
+                            height_cm=100 * truth["lifter_height_m"])
+    return findings_by_true_rep(result, truth["reps"], "squat.knee_angle")
+
+
+def test_knee_angle_after_a_descent_with_the_thigh_lost_is_not_judged():
+    # Camera 0.6 m, lifter 1.65 m: at rep 1's true bottom BlazePose drew the hip most of a
+    # thigh's length high (the thigh under 70 % of its length on 22 % of the way down),
+    # so the hips seemed to drop less than on rep 2 (a partial rep), the reps finder took
+    # a frame 0.37 s later for the bottom, and the knee read 97° where it bends to 64°.
+    (rep1, f1), (_, f2) = low_knee_angles("side_c0.6_s8702")
+    assert rep1["bottom_knee_angle_deg"] < 90
+    assert f1.verdict is Verdict.CANT_JUDGE and "of the way down" in f1.cue
+    assert f2.verdict is Verdict.PASS
+
+
+def test_the_descent_rule_is_what_stops_that_warning(monkeypatch):
+    import repcheck.analysis.checks.squat as squat_checks
+
+    monkeypatch.setattr(squat_checks, "DESCENT_MAX_LOST", 1.01)
+    (_, f1), _ = low_knee_angles("side_c0.6_s8702")
+    assert f1.verdict is Verdict.WARN and f1.value > 90
+
+
+def test_a_partial_squat_from_a_low_camera_still_warns():
+    # Rep 1 stops 20 cm above parallel with the knees at 99°; its thigh stays drawn whole.
+    (rep1, f1), _ = low_knee_angles("side_right_partial_c0.6_s8951")
+    assert rep1["bottom_knee_angle_deg"] > 90 and f1.verdict is Verdict.WARN
