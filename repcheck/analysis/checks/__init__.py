@@ -60,7 +60,7 @@ FAULT_CHECKS: dict[str, frozenset[str]] = {
     "knee_cave": frozenset({"squat.knee_cave"}),
     "hips_rise_first": frozenset({"deadlift.hips_first"}),
     "soft_lockout": frozenset({"deadlift.lockout", "deadlift.lockout_vs_best", "bench.lockout",
-                               "press.lockout"}),
+                               "press.lockout", "press.lockout_vs_best"}),
     "uneven_lockout": frozenset({"bench.uneven"}),
     "no_chest_touch": frozenset({"bench.chest_touch"}),
 }
