@@ -125,6 +125,31 @@ def angle_extreme(ctx: CheckContext, rep: Rep, angle: str, parts, pick) -> Measu
     return Measurement(float(pick(values)), visibility(ctx, side, parts, w), {"side": side})
 
 
+def short_of_best(ctx: CheckContext, rep: Rep, reading: Callable[[Rep], float],
+                  unread: str, parts: tuple[str, ...], window: slice,
+                  name: str) -> Measurement | Unjudged:
+    """How many degrees this rep's ``reading`` (a joint angle where a lockout is held;
+    NaN when not read) falls short of the set's straightest other rep, 0 when it is the
+    straightest. Within one set the camera and the lifter stay the same, so the pose
+    model's misreading of a joint the plates half hide errs alike from rep to rep, and a
+    soft lockout shows against the others where no absolute angle can. The reading is
+    kept in ``extra[name]`` with the rep compared against (``best_rep``)."""
+    if ctx.seg.cuts_s:
+        return Unjudged("the camera cuts during the set, and reps filmed from different "
+                        "places cannot be compared")
+    values = [reading(r) for r in ctx.seg.reps]
+    mine = values[ctx.seg.reps.index(rep)]
+    if not np.isfinite(mine):
+        return Unjudged(unread)
+    others = [(v, r.number) for v, r in zip(values, ctx.seg.reps, strict=True)
+              if r is not rep and np.isfinite(v)]
+    if not others:
+        return Unjudged("no other rep's lockout was seen clearly enough to compare with")
+    best, best_rep = max(others)
+    return Measurement(max(best - mine, 0.0), visibility(ctx, ctx.side, parts, window),
+                       {name: round(mine, 1), "best_rep": best_rep})
+
+
 def lockout_window(ctx: CheckContext, rep: Rep) -> slice:
     """Frames around the top of a pull: the turnaround when reps rise from the floor,
     the rep's end when the clip starts standing (a dip from lockout)."""

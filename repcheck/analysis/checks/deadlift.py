@@ -18,6 +18,7 @@ from repcheck.analysis.checks.base import (
     forward_sign,
     lockout_window,
     rise_window,
+    short_of_best,
     visibility,
 )
 from repcheck.analysis.findings import Verdict
@@ -149,26 +150,13 @@ def held_top_knee(ctx, rep, side: str) -> float:
 
 def measure_lockout_vs_best(ctx, rep):
     """How many degrees less straight this rep's knee was at the held lockout than in the
-    set's straightest other rep (0 when it is the straightest). Within one set the camera
-    and the lifter are the same, so BlazePose's guess at a knee the plates hide errs alike
-    from rep to rep; a soft lockout shows against the others where no absolute angle can
-    (see the deadlift.lockout source). A set of one rep is not judged (min_reps)."""
-    if ctx.seg.cuts_s:
-        return Unjudged("the camera cuts during the set, and reps filmed from different "
-                        "places cannot be compared")
-    knees = [held_top_knee(ctx, r, ctx.side) for r in ctx.seg.reps]
-    k = ctx.seg.reps.index(rep)
-    if not np.isfinite(knees[k]):
-        return Unjudged("the near knee was not read clearly at the held lockout (hidden, or "
-                        "the leg drawn short)")
-    others = [(v, r.number) for v, r in zip(knees, ctx.seg.reps, strict=True)
-              if r is not rep and np.isfinite(v)]
-    if not others:
-        return Unjudged("no other rep's lockout was seen clearly enough to compare with")
-    best, best_rep = max(others)
-    vis = visibility(ctx, ctx.side, ("hip", "knee", "ankle"), pull_top_window(ctx, rep))
-    return Measurement(max(best - knees[k], 0.0), vis,
-                       {"knee_deg": round(knees[k], 1), "best_rep": best_rep})
+    set's straightest other rep (:func:`short_of_best`): where the plates hide the knee
+    no absolute angle separates a soft lockout (see the deadlift.lockout source). A set
+    of one rep is not judged (min_reps)."""
+    return short_of_best(ctx, rep, lambda r: held_top_knee(ctx, r, ctx.side),
+                         "the near knee was not read clearly at the held lockout (hidden, "
+                         "or the leg drawn short)", ("hip", "knee", "ankle"),
+                         pull_top_window(ctx, rep), "knee_deg")
 
 
 def measure_deadlift_drift(ctx, rep):

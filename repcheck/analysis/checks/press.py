@@ -15,6 +15,7 @@ from repcheck.analysis.checks.base import (
     best_side,
     forward_sign,
     measure_elbow_lockout,
+    short_of_best,
     visibility,
 )
 from repcheck.analysis.findings import Verdict
@@ -301,28 +302,14 @@ def held_lockout_elbow(ctx, rep) -> float:
 
 def measure_press_lockout_vs_best(ctx, rep):
     """How many degrees less straight this rep's near elbow was at the held lockout than
-    in the set's straightest other rep (0 when it is the straightest). Within one set the
-    camera and the lifter are the same, so BlazePose's misreading of an arm the plate
-    half hides (camera height, the near hand behind the plate) errs alike from rep to rep,
-    and a soft lockout shows against the others where no absolute angle can (see the
-    press.lockout source). A set of one rep is not judged (min_reps)."""
-    if ctx.seg.cuts_s:
-        return Unjudged("the camera cuts during the set, and reps filmed from different "
-                        "places cannot be compared")
-    elbows = [held_lockout_elbow(ctx, r) for r in ctx.seg.reps]
-    k = ctx.seg.reps.index(rep)
-    if not np.isfinite(elbows[k]):
-        return Unjudged("the near arm was not read clearly at the held lockout (drawn short "
-                        "overhead: the plate hides the hands); film from hip height")
-    others = [(v, r.number) for v, r in zip(elbows, ctx.seg.reps, strict=True)
-              if r is not rep and np.isfinite(v)]
-    if not others:
-        return Unjudged("no other rep's lockout was seen clearly enough to compare with")
-    best, best_rep = max(others)
-    w = slice(rep.start_i, rep.end_i + 1)
-    vis = visibility(ctx, ctx.side, ("shoulder", "elbow", "wrist"), w)
-    return Measurement(max(best - elbows[k], 0.0), vis,
-                       {"elbow_deg": round(elbows[k], 1), "best_rep": best_rep})
+    in the set's straightest other rep (:func:`short_of_best`): the model's misreading of
+    an arm the plate half hides errs alike from rep to rep (see the press.lockout source).
+    A set of one rep is not judged (min_reps)."""
+    return short_of_best(ctx, rep, lambda r: held_lockout_elbow(ctx, r),
+                         "the near arm was not read clearly at the held lockout (drawn short "
+                         "overhead: the plate hides the hands); film from hip height",
+                         ("shoulder", "elbow", "wrist"), slice(rep.start_i, rep.end_i + 1),
+                         "elbow_deg")
 
 
 def forward_bend(shoulder, elbow, wrist) -> np.ndarray:
