@@ -27,6 +27,10 @@ REAL_FIXTURES = {
     # is read standing -> floor -> standing (rest "top")
     "deadlift_fromstanding_1rep.npz": ("deadlift", 1),
     "press_frontoblique_1rep.npz": ("press", 1),
+    # benchguard/swiss_bar_bench_press_360p.mp4: sits ~5 s, lies down, 5 reps (counted from
+    # the frames); the lifter is lost for a few frames at most reps and the hands are drawn
+    # 1.3 torso lengths below the chest at two of them
+    "bench_swissbar_5reps.npz": ("bench", 5),
 }
 
 

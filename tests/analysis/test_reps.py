@@ -444,3 +444,91 @@ def test_hands_seen_only_in_scraps_are_not_the_tracked_point():
         xyz[hidden, landmark_index(name)] = np.nan
     seg = segment_reps(motion(series.replace(xyz=xyz)), "deadlift")
     assert seg.point == "shoulder" and len(seg.reps) == 2
+
+
+# --- Misdrawn deep reps, a descent hidden, a bench pressed off the chest ----------------
+
+def test_real_swiss_bar_bench_counts_five_reps_not_the_sitting():
+    """The lead counted the bar low at 10.8, 13.2, 15.3, 17.7 and 20.1 s; the lifter sits
+    for ~5 s first (hands 0.55 torso lengths up and down in the lap). Half the biggest
+    rep (a misdrawn 2.6) dropped three reps; a descent hidden 0.47 s another."""
+    series = clean_series(load_fixture("bench_swissbar_5reps.npz"),
+                          min_visibility=MOTION_MIN_VISIBILITY)
+    reps = segment_reps(series, "bench", "oblique").reps  # as the pipeline segments it
+    lows = [10.8, 13.2, 15.3, 17.7, 20.1]
+    assert len(reps) == len(lows)
+    for rep, low in zip(reps, lows, strict=True):
+        assert abs(rep.turnaround_s - low) < 0.5
+    assert reps[0].start_s > 9.0
+
+
+def shifted(series: LandmarkSeries, start_s: float, end_s: float, dy: float) -> LandmarkSeries:
+    """The whole body drawn ``dy`` px lower between two times (a lifter found again and
+    misdrawn, as at two reps of the Swiss-bar clip)."""
+    xyz = series.xyz.copy()
+    on = (series.times >= start_s) & (series.times <= end_s)
+    xyz[on, :, 1] += dy
+    return series.replace(xyz=xyz)
+
+
+def lost(series: LandmarkSeries, start_s: float, end_s: float) -> LandmarkSeries:
+    """No person found between two times."""
+    xyz = series.xyz.copy()
+    xyz[(series.times >= start_s) & (series.times <= end_s)] = np.nan
+    return series.replace(xyz=xyz)
+
+
+def test_one_misdrawn_deep_rep_does_not_hide_the_others():
+    plan = SquatPlan([(1.0, 0.3, 1.0, 1.0)] * 4)
+    series = build_series(plan)
+    # The second rep's bottom drawn 1.6 torso lengths deeper for 0.25 s: that rep reads
+    # 2.3 times as big as the others, which half the biggest would have dropped.
+    deep = shifted(series, plan.bottoms_s[1] - 0.12, plan.bottoms_s[1] + 0.12, 400.0)
+    reps = reps_of(deep)
+    assert len(reps) == 4
+    for rep, bottom in zip(reps, plan.bottoms_s, strict=True):
+        assert abs(rep.turnaround_s - bottom) < 0.3
+
+
+def test_two_misdrawn_reps_in_five_still_count_all():
+    plan = SquatPlan([(1.0, 0.3, 1.0, 1.0)] * 5)
+    series = build_series(plan)
+    for k in (0, 4):
+        series = shifted(series, plan.bottoms_s[k] - 0.12, plan.bottoms_s[k] + 0.12, 300.0)
+    assert len(reps_of(series)) == 5
+
+
+def test_a_descent_hidden_for_less_than_a_rep_is_filled():
+    """The lifter lost for 0.4 s as the second rep leaves the top: without filling, the
+    rep's size is measured from most of the way down and it is dropped."""
+    plan = SquatPlan([(0.6, 0.3, 1.0, 1.0)] * 3)
+    series = build_series(plan)
+    leave = plan.bottoms_s[1] - 0.15 - 0.6  # the second descent starts here
+    reps = reps_of(lost(series, leave + 0.05, leave + 0.45))
+    assert len(reps) == 3
+    assert reps[1].unseen_s > 0.3
+
+
+def test_a_hidden_stretch_is_no_rep_by_itself():
+    """A hand drawn off for 0.3 s as it comes back into view after 0.2 s unseen at rest:
+    the filled gap plus the misdrawn frames last a rep's 0.5 s, but 0.3 s of it was seen."""
+    plan = SquatPlan([(1.0, 0.3, 1.0, 1.0)] * 2, rest_s=1.5)
+    series = build_series(plan)
+    gap = plan.bottoms_s[0] + 0.15 + 1.0 + 0.4  # standing between the two reps
+    series = shifted(lost(series, gap, gap + 0.2), gap + 0.21, gap + 0.5, 250.0)
+    assert len(reps_of(series)) == 2
+
+
+def test_a_clip_that_starts_at_the_bottom_and_rises_at_once_counts_the_rise():
+    """A bench pressed off the chest within 0.15 s of the clip's start, lowered again and
+    left there (a real clip): the first tenth of the clip (0.5 s) was mostly rising and
+    read as half-way, and no dip from the top came back up. From the bottom: one rep."""
+    plan = SquatPlan([(1.0, 1.0, 0.4, 1.0), (1.0, 3.0, 1.0, 1.0)])
+    series = build_series(plan)
+    t0, t1 = plan.bottoms_s[0] + 0.43, plan.bottoms_s[1] + 1.0  # 0.07 s before the rise
+    keep = (series.times >= t0) & (series.times <= t1)
+    clip = series.replace(times=series.times[keep] - series.times[keep][0],
+                          xyz=series.xyz[keep], visibility=series.visibility[keep])
+    reps = reps_of(clip)
+    assert len(reps) == 1
+    assert reps[0].start_s < 0.3

@@ -105,7 +105,9 @@ def test_select_keeps_frame_numbers():
 def test_fixture_files_are_small_and_loadable():
     fixtures = sorted((PACKAGE.parent / "tests" / "fixtures").glob("*.npz"))
     assert fixtures
-    assert sum(p.stat().st_size for p in fixtures) < 400_000
+    # Real-clip landmarks (no world coordinates): 7 files; the longest, a 24-s bench set
+    # with the lifter sitting first, is about 300 KB.
+    assert sum(p.stat().st_size for p in fixtures) < 700_000
     for p in fixtures:
         s = LandmarkSeries.load(p)
         assert len(s) > 20 and s.detected.mean() > 0.9, p.name
