@@ -22,6 +22,11 @@ class Verdict(StrEnum):
     CANT_JUDGE = "cant_judge"  # joints hidden or too uncertain
 
 
+def verdict_text(value: str) -> str:
+    """A verdict (or the overall one, e.g. "no_lift") as the user reads it."""
+    return {"cant_judge": "can't judge"}.get(value, value.replace("_", " "))
+
+
 #: Order in which cues are listed: problems first.
 VERDICT_PRIORITY = {Verdict.FAIL: 0, Verdict.WARN: 1, Verdict.CANT_JUDGE: 2,
                     Verdict.NOT_JUDGED: 3, Verdict.INFO: 4, Verdict.PASS: 5}

@@ -274,6 +274,8 @@ class progress_bar:
 def render(result) -> None:
     from rich.console import Console
 
+    from repcheck.analysis.findings import verdict_text
+
     console = Console()
     name = Path(result.source_path or "").name
     if result.lift.lift is None:
@@ -300,7 +302,7 @@ def render(result) -> None:
         if titles:
             console.print(f"[dim]{label}: {', '.join(titles)}[/]")
     verdict = result.verdict
-    console.print(f"[{_STYLE.get(verdict, 'bold')}]Verdict: {verdict.replace('_', ' ')}[/] "
+    console.print(f"[{_STYLE.get(verdict, 'bold')}]Verdict: {verdict_text(verdict)}[/] "
                   f"— {result.summary}")
 
 
@@ -342,11 +344,13 @@ def rep_table(result):
 
 
 def cell(f) -> str:
+    from repcheck.analysis.findings import verdict_text
+
     if f is None:
         return ""
     style = _STYLE[f.verdict.value]
     if f.value is None:
-        return f"[{style}]{f.verdict.value.replace('_', ' ')}[/]"
+        return f"[{style}]{verdict_text(f.verdict.value)}[/]"
     if f.unit == "% thigh":
         value = f"{f.value:+.0f}% thigh"
         cm = (f.extra or {}).get("margin_cm")

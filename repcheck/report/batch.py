@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from repcheck.analysis.findings import verdict_text
 from repcheck.batch import (
     ANALYSED,
     BATCH_SCHEMA,
@@ -221,7 +222,7 @@ def _e(value) -> str:
 
 def badge(verdict: str | None) -> str:
     v = verdict or "—"
-    return f'<span class="v v-{_e(v)}">{_e(v.replace("_", " "))}</span>'
+    return f'<span class="v v-{_e(v)}">{_e(verdict_text(v))}</span>'
 
 
 def render_html(result: BatchResult) -> str:

@@ -358,3 +358,11 @@ def test_an_unsure_lift_is_not_coached(monkeypatch):
     assert doc["lift"]["alternative"] == "deadlift"
     assert any("squat or deadlift" in w for w in doc["warnings"])
     assert sure.to_dict()["lift"]["alternative"] is None
+
+
+def test_verdicts_are_shown_as_words():
+    from repcheck.analysis.findings import Verdict, verdict_text
+
+    assert verdict_text(Verdict.CANT_JUDGE.value) == "can't judge"
+    assert verdict_text(Verdict.NOT_JUDGED.value) == "not judged"
+    assert verdict_text("no_lift") == "no lift"
