@@ -296,6 +296,9 @@ def render(result) -> None:
             console.print(f"  [{_STYLE[f.verdict.value]}]•[/] {f.cue}")
         if len(cues) > MAX_CUES:
             console.print(f"  [dim]… and {len(cues) - MAX_CUES} more (see --json)[/]")
+    for f in result.findings:  # set-level measurements (bar speed across the set)
+        if f.rep is None and f.verdict.value == "info" and f.cue:
+            console.print(f"[dim]{f.cue}[/]")
     for verdict, label in (("cant_judge", "Could not judge"),
                            ("not_judged", "Not judged from this view")):
         titles = sorted({f.title for f in result.findings if f.verdict.value == verdict})

@@ -106,19 +106,22 @@ def test_hidden_joints_cant_be_judged(squat_set):
     assert [f.verdict for f in depth_findings(result)] == [Verdict.CANT_JUDGE]
 
 
-def test_velocity_loss_warns_on_a_grinding_set(squat_set):
+def test_velocity_loss_is_measured_on_a_grinding_set(squat_set):
+    """Shown as a measurement, not a warning: pose-estimated bar speed is too rough to
+    call a 20 % loss (see the all.velocity_loss source)."""
     plan = SquatPlan([(1, 0, up, 1.0) for up in (0.8, 0.8, 1.0, 1.4, 2.0)])
     series, _ = squat_set(plan)
     loss = [f for f in analyse_series(series, "squat").findings
             if f.check == "all.velocity_loss"]
-    assert loss and loss[0].verdict is Verdict.WARN and loss[0].value > 40
+    assert loss and loss[0].verdict is Verdict.INFO and loss[0].value > 40
+    assert f"changed {loss[0].value:.0f}%" in loss[0].cue
 
 
-def test_steady_set_has_no_velocity_warning(squat_set):
+def test_steady_set_reads_no_velocity_loss(squat_set):
     series, _ = squat_set(SquatPlan([(1, 0, 1, 1.0)] * 4))
     loss = [f for f in analyse_series(series, "squat").findings
             if f.check == "all.velocity_loss"]
-    assert loss and loss[0].verdict is Verdict.PASS
+    assert loss and loss[0].verdict is Verdict.INFO and abs(loss[0].value) < 5
 
 
 def test_findings_are_prioritised_problems_first():

@@ -54,6 +54,7 @@ from repcheck.analysis.checks.base import (
     Unjudged,
     best_side,
     lockout_window,
+    lost_lifter,
     turn_window,
     visibility,
 )
@@ -61,7 +62,7 @@ from repcheck.analysis.findings import Verdict
 from repcheck.analysis.reps import Rep
 from repcheck.pose.angles import joint_angle
 from repcheck.pose.landmarks import LandmarkSeries, landmark_index
-from repcheck.pose.signal import finite_runs, nan_median
+from repcheck.pose.signal import nan_median
 
 #: Bench pause: the bar counts as still while the hands (and, failing them, the elbows)
 #: stay within this share of torso length (~1 cm). Filtered landmark noise on paused
@@ -112,14 +113,6 @@ END_ON_MIN_TORSO_TILT_DEG = 70.0
 #: position is not compared: the camera moved, or the pose model slipped (synthetic sets
 #: the model tracked: spread 0.3-4.2 %; the paused example's rep 2: 17 %).
 SHOULDER_SHIFT_PCT = 10.0
-#: The pose model losing the lifter during the set: more separate losses than this, or a
-#: larger share of the set's frames, and the arms' landmarks are not trusted. Synthetic
-#: sets it tracked: at most 3 losses and 3 % of frames (the uneven benchmark clip: one
-#: 0.6 s loss, 13 %); sets where it kept losing the figure: 6-21 losses or 25-63 %, with
-#: wrists off by 30-38 px, rep bottoms 8-45 % of the arm apart and elbows reading 130°
-#: at lockout when the lift was forced to bench.
-LOST_RUNS_MAX = 4
-LOST_SHARE_MAX = 0.2
 #: Lockout: frames with the hands within this share of the set's travel from the top.
 TOP_SHARE = 0.2
 #: Lockout readings below this contradict the hands' position: within TOP_SHARE of the
@@ -268,19 +261,6 @@ def shoulder_offsets_pct(ctx: CheckContext, sides: tuple[str, ...], arm: float) 
                         for r in ctx.seg.reps])
     centre = np.nanmedian(per_rep, axis=0)
     return 100 * np.linalg.norm(per_rep - centre, axis=1) / arm
-
-
-def lost_lifter(ctx: CheckContext) -> Unjudged | None:
-    """Why the set's landmarks are not trusted, if the pose model kept losing the lifter
-    between the first rep's start and the last rep's end (the cleaned landmarks fill such
-    frames in; the model's visibility is kept, and is 0 where it found nobody)."""
-    span = slice(ctx.seg.reps[0].start_i, ctx.seg.reps[-1].end_i + 1)
-    lost = ~(ctx.series.visibility[span] > 0).any(axis=1)
-    runs = len(finite_runs(lost))
-    if runs > LOST_RUNS_MAX or lost.mean() > LOST_SHARE_MAX:
-        return Unjudged(f"the pose model lost the lifter {runs} times ({lost.mean():.0%} of "
-                        f"the set), so the arms' landmarks are not trusted")
-    return None
 
 
 def torso_tilt_deg(ctx: CheckContext) -> float:
