@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import base64
 import csv
+import html
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -256,6 +258,16 @@ def test_html_report_is_self_contained(fixture_result):
     assert "bad.mp4 is empty (0 bytes)" in page
     # athletes in alphabetical order, each video under its athlete
     assert page.index("<h2 id='athlete-anna'>") < page.index("<h2 id='athlete-ben-&lt;b&gt;'>")
+
+
+def test_athlete_heading_counts_verdicts_in_words():
+    outs = [b.Outcome(b.Source(f"/clips/anna/{n}.mp4", "anna"), b.ANALYSED, n,
+                      {"verdict": v, "reps": [], "findings": []})
+            for n, v in (("a", "cant_judge"), ("b", "no_lift"), ("c", "cant_judge"))]
+    head = report.html_athlete("anna", outs)
+    text = re.sub(r"<[^>]+>", " ", head)
+    assert "2 can't judge" in html.unescape(text) and "1 no lift" in text, text
+    assert "cant_judge" not in text and "no_lift" not in text
 
 
 def html_escaped(text: str) -> str:

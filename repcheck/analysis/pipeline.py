@@ -58,6 +58,7 @@ MIN_DETECTED_SHARE = 0.3  # below this, "nobody in view"
 #: Landmarks below the judging threshold (0.5) but above this still drive rep counting.
 MOTION_MIN_VISIBILITY = 0.1
 LOST_NOTE = "the lifter was not found in"
+NOBODY_NOTE = "nobody was found in"
 #: A bench's rep count is flagged as unsure when the two wrists' heights correlate below
 #: :data:`~repcheck.analysis.reps.HANDS_TOGETHER_MIN` (both hands hold one bar, so they
 #: rise and fall together) and the lifter was not found in every frame (found in fewer
@@ -210,9 +211,11 @@ def _analyse(series, lift, view, height_cm, source_path, meet=False) -> Analysis
         return Analysis(series, lift_est, view_est, seg, [], warnings, source_path, height_cm,
                         meet)
     seg = segment_reps(motion, lift_est.lift, view_est.view)
-    if lift_est.lift == "bench" and (note := hands_off_bar_warning(series, motion)):
+    if lift_est.lift == "bench" and (note := hands_off_bar_warning(series, motion,
+                                                                    view_est.view)):
         # The note says how often the lifter was lost; the plain count goes.
-        warnings = [w for w in warnings if not w.startswith(LOST_NOTE)] + [note]
+        warnings = [w for w in warnings if not w.startswith((LOST_NOTE, NOBODY_NOTE))]
+        warnings.append(note)
     findings = run_checks(CheckContext(clean, view_est, seg, height_cm, motion, meet),
                           lift_est.lift)
     if lift_est.unsure:
@@ -222,7 +225,8 @@ def _analyse(series, lift, view, height_cm, source_path, meet=False) -> Analysis
                     source_path, height_cm, meet)
 
 
-def hands_off_bar_warning(series: LandmarkSeries, motion: LandmarkSeries) -> str | None:
+def hands_off_bar_warning(series: LandmarkSeries, motion: LandmarkSeries,
+                          view: str) -> str | None:
     """A note that a bench's rep count may be wrong: the hands did not follow the bar.
 
     Filmed from the head or feet end at bench height (0.6-0.75 m) the knees or the head
@@ -243,7 +247,7 @@ def hands_off_bar_warning(series: LandmarkSeries, motion: LandmarkSeries) -> str
     benches (hands 0.52-1.0); the 8th, its lifter found in 19 % of the frames, gets it
     with ``--lift bench``.
     """
-    found = float(series.detected.mean()) if len(series) else 0.0
+    found = detected_share(series)
     r = hands_together(motion)
     apart = r < HANDS_TOGETHER_MIN  # NaN (hands never seen together): not apart
     if found >= HANDS_OFF_MAX_FOUND or not (apart or found < LOST_MOSTLY):
@@ -251,9 +255,11 @@ def hands_off_bar_warning(series: LandmarkSeries, motion: LandmarkSeries) -> str
     lost = f"the lifter was lost in {100 * (1 - found):.0f}% of the frames"
     if not apart:
         return f"Rep count may be wrong: {lost}; keep the lifter in view, film from the side."
+    advice = ("From the head or feet end at bench height the body hides the bar's travel; "
+              "film from the side." if view == "front"
+              else "Film from the side, with the lifter and the bar in view.")
     return (f"Rep count may be wrong: the two hands did not rise and fall together as they "
-            f"do holding one bar (correlation {r:.2f}) and {lost}. From the head or feet end "
-            "at bench height the body hides the bar's travel; film from the side.")
+            f"do holding one bar (correlation {r:.2f}) and {lost}. {advice}")
 
 
 def unsure_lift(finding: Finding, lift_est: LiftEstimate) -> Finding:
@@ -285,15 +291,20 @@ def validate_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
                          f"use auto or one of {', '.join(allowed)}")
 
 
+def detected_share(series: LandmarkSeries) -> float:
+    """Share of the frames where the pose model found somebody."""
+    return float(series.detected.mean()) if len(series) else 0.0
+
+
 def too_few_detections(series: LandmarkSeries) -> bool:
-    return len(series) == 0 or float(series.detected.mean()) < MIN_DETECTED_SHARE
+    return detected_share(series) < MIN_DETECTED_SHARE
 
 
 def input_warnings(series: LandmarkSeries) -> list[str]:
     out = []
-    share = float(series.detected.mean()) if len(series) else 0.0
+    share = detected_share(series)
     if share < MIN_DETECTED_SHARE:
-        out.append(f"nobody was found in {100 * (1 - share):.0f}% of the frames; "
+        out.append(f"{NOBODY_NOTE} {100 * (1 - share):.0f}% of the frames; "
                    "keep the whole lifter in view")
     elif share < 0.9:
         out.append(f"{LOST_NOTE} {100 * (1 - share):.0f}% of the frames")

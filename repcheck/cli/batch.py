@@ -119,6 +119,7 @@ class BatchProgress:
 def render_summary(result, report: Path | None) -> None:
     from rich.console import Console
 
+    from repcheck.analysis.findings import verdict_text
     from repcheck.report.batch import failure_line, totals
     from repcheck.report.journal import esc
 
@@ -129,7 +130,8 @@ def render_summary(result, report: Path | None) -> None:
                   f"{t['resumed']} from earlier runs), {t['reps']} reps, "
                   f"{t['athletes']} athletes; {t['failed']} failed, {t['not_videos']} not "
                   f"videos — {result.seconds:.1f} s on {esc(where)}", soft_wrap=True)
-    verdicts = ", ".join(f"{n} {v}" for v, n in sorted(t["verdicts"].items(), key=str))
+    verdicts = ", ".join(f"{n} {verdict_text(v or '—')}"
+                         for v, n in sorted(t["verdicts"].items(), key=str))
     if verdicts:
         console.print(f"Verdicts: {verdicts}")
     for out in result.outcomes:

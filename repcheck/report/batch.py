@@ -270,7 +270,8 @@ def html_athlete(athlete: str, outs: list[Outcome]) -> str:
     anchor = _e("-".join(athlete.split()))
     head = (f"<h2 id='athlete-{anchor}'>{_e(athlete)}</h2><p>{len(outs)} video"
             f"{'s' if len(outs) != 1 else ''}, {reps} reps; "
-            + ", ".join(f"{n} {_e(v)}" for v, n in sorted(verdicts.items(), key=str))
+            + ", ".join(f"{n} {_e(verdict_text(v or '—'))}"
+                        for v, n in sorted(verdicts.items(), key=str))
             + f".{common}</p>")
     return head + "".join(html_video(o) for o in outs)
 
