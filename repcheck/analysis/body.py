@@ -146,10 +146,11 @@ def alike(joints: np.ndarray, size: np.ndarray, i: np.ndarray, j: np.ndarray,
 
 def _half_window(times: np.ndarray) -> int:
     """Samples either side of the running medians' middle (:data:`CUT_SETTLE_S` in all)."""
-    return max(1, int(round(CUT_SETTLE_S / 2 / _frame_s(times))))
+    return max(1, int(round(CUT_SETTLE_S / 2 / frame_s(times))))
 
 
-def _frame_s(times: np.ndarray) -> float:
+def frame_s(times: np.ndarray) -> float:
+    """Seconds per frame (the median step); repeated timestamps: the usual 30 fps."""
     dt = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
     return dt if dt > 0 else 1 / 30
 

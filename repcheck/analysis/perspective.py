@@ -169,7 +169,7 @@ class ThighLevel:
         if self.gain < LOW_MAX_GAIN and 0 <= margin_pct < LOW_MIN_PASS_PCT:
             return (f"the camera is at about the knees' height (or the model drew the near "
                     f"knee high), where squats read too deep: hips 3 cm above parallel read up "
-                    f"to {LOW_MIN_PASS_PCT:.1f}% of thigh length below the knee, so a hip "
+                    f"to 3.2% of thigh length below the knee, so a hip "
                     f"{margin_pct:.0f}% of thigh length below it can't be confirmed; film from "
                     "about hip height")
         if not self.knee_near_m < -ACROSS_IMAGE_M or not 0 <= margin_pct < AWAY_MIN_PASS_PCT:

@@ -64,6 +64,7 @@ from repcheck.analysis.body import (
     CUT_SCALE_CHANGE,
     body_scale,
     find_cuts,
+    frame_s,
     mid,
     segments_between_cuts,
     valid_runs,
@@ -244,16 +245,15 @@ def seen_share(series: LandmarkSeries, point: str) -> float:
     ok = np.isfinite(mid(series, point)[:, 1])
     if len(series) < 2:
         return float(ok.mean()) if len(ok) else 0.0
-    dt = float(np.median(np.diff(series.times)))
-    need = SEEN_RUN_S / dt if dt > 0 else SEEN_RUN_S * 30.0
+    need = SEEN_RUN_S / frame_s(series.times)
     return sum(b - a for a, b in finite_runs(ok) if b - a >= need) / len(ok)
 
 
-def choose_rest(height: np.ndarray, default: str, fs: float = 30.0) -> str:
+def choose_rest(height: np.ndarray, default: str, fs: float) -> str:
     """Where reps start: the lift's default unless the clip clearly starts elsewhere.
 
     The start is the clip's first tenth, but no more than :data:`START_S` (at least 3
-    samples): a bench pressed off the chest leaves it within 0.15 s, and the first tenth
+    samples): a bench pressed off the chest left it 0.13 s in, and the first tenth
     of its 5.4-s clip (0.5 s) held the whole press and read as half-way up.
     """
     ok = height[np.isfinite(height)]
@@ -271,7 +271,7 @@ def choose_rest(height: np.ndarray, default: str, fs: float = 30.0) -> str:
     return default
 
 
-def flip_confirmed(series: LandmarkSeries, spec: MotionSpec, point: str) -> bool:
+def flip_confirmed(series: LandmarkSeries, spec: MotionSpec, point: str, fs: float) -> bool:
     """A clip that seems to start at the other extreme (an RDL from standing) flips the
     rest position only if the lift's other motion points, where seen, agree: from the
     front a pull's hands can be drawn at hip height while the bar is still on the floor
@@ -280,8 +280,7 @@ def flip_confirmed(series: LandmarkSeries, spec: MotionSpec, point: str) -> bool
         if other == point:
             continue
         height = -mid(series, other)[:, 1]
-        if (np.isfinite(height).sum() >= 10
-                and choose_rest(height, spec.rest, sample_rate(series.times)) == spec.rest):
+        if np.isfinite(height).sum() >= 10 and choose_rest(height, spec.rest, fs) == spec.rest:
             return False
     return True
 
@@ -295,21 +294,23 @@ def segment_reps(series: LandmarkSeries, lift: str, view: str | None = None) -> 
     if not np.isfinite(scale) or scale <= 0 or len(series) < 2:
         return Segmentation((), point, spec.rest, (), scale)
     cuts = [int(c) for c in find_cuts(series)]
-    other = choose_rest(height, spec.rest, sample_rate(series.times))
-    starts_away = other != spec.rest and flip_confirmed(series, spec, point)
-    seg = segment_from(series, spec, point, height, scale, cuts, spec.rest,
+    fs = 1.0 / frame_s(series.times)
+    other = choose_rest(height, spec.rest, fs)
+    starts_away = other != spec.rest and flip_confirmed(series, spec, point, fs)
+    seg = segment_from(series, spec, point, height, scale, cuts, fs, spec.rest,
                        end_is_rep=not starts_away)
     if not seg.reps and starts_away:
-        return segment_from(series, spec, point, height, scale, cuts, other, end_is_rep=False)
+        return segment_from(series, spec, point, height, scale, cuts, fs, other,
+                            end_is_rep=False)
     return seg
 
 
 def segment_from(series: LandmarkSeries, spec: MotionSpec, point: str, height: np.ndarray,
-                 scale: float, cuts: list[int], rest: str, end_is_rep: bool) -> Segmentation:
-    """The reps read as excursions away from ``rest``; ``end_is_rep``: see
-    :func:`find_excursions`."""
+                 scale: float, cuts: list[int], fs: float, rest: str,
+                 end_is_rep: bool) -> Segmentation:
+    """The reps read as excursions away from ``rest`` (``fs`` samples per second);
+    ``end_is_rep``: see :func:`find_excursions`."""
     excursion = (-height if rest == "top" else height) / scale
-    fs = sample_rate(series.times)
     bridged, joined = bridge_gaps(excursion, series.times, cuts, same_shot_cuts(
         series, cuts, scale), min_rep_len(spec, fs), spec.min_rep_s)
     cuts = [c for c in cuts if c not in joined]
@@ -318,12 +319,6 @@ def segment_from(series: LandmarkSeries, spec: MotionSpec, point: str, height: n
                                  rest == "bottom" and end_is_rep, unseen)
     reps = build_reps(candidates, bridged, series.times, rest, scale, unseen / fs)
     return Segmentation(reps, point, rest, tuple(float(series.times[c]) for c in cuts), scale)
-
-
-def sample_rate(times: np.ndarray) -> float:
-    """Frames per second; repeated timestamps: assume the usual 30 fps."""
-    dt = float(np.median(np.diff(times))) if len(times) > 1 else 0.0
-    return 1.0 / dt if dt > 0 else 30.0
 
 
 def same_shot_cuts(series: LandmarkSeries, cuts, scale: float) -> set[int]:
@@ -351,7 +346,7 @@ def same_shot_cuts(series: LandmarkSeries, cuts, scale: float) -> set[int]:
 
 
 def bridge_gaps(excursion: np.ndarray, times: np.ndarray, cuts, same_shot: set[int],
-                    min_len: int, min_rep_s: float) -> tuple[np.ndarray, set[int]]:
+                min_len: int, min_rep_s: float) -> tuple[np.ndarray, set[int]]:
     """Fill a stretch where the point was not seen between two seen stretches long
     enough to segment (``min_len`` samples), if every cut inside is in ``same_shot`` and
     either both of its ends are far from rest (:data:`BRIDGE_FAR`) and it is short

@@ -130,8 +130,8 @@ def measure_deadlift_lockout(ctx, rep):
                        {"hip_deg": round(float(hip), 1), "knee_deg": round(float(knee), 1)})
 
 
-def held_top_knee(ctx, rep, side: str) -> float:
-    """The straightest knee angle on ``side`` while the rep's lockout is held (see
+def held_top_knee(ctx, rep) -> float:
+    """The straightest near knee angle while the rep's lockout is held (see
     HELD_TOP_PCT), or NaN when it was not read on enough frames or the leg was drawn short
     (seen from above, or misplaced behind the plates)."""
     w = pull_top_window(ctx, rep)
@@ -141,9 +141,11 @@ def held_top_knee(ctx, rep, side: str) -> float:
     top = int(np.nanargmax(shoulders))
     held = shoulders >= shoulders[top] - HELD_TOP_PCT
     held[: max(0, top - HELD_FROM_TOP_FRAMES)] = False
-    knee = joint_angle(ctx.series, "knee", side)[w][held]
+    knee = joint_angle(ctx.series, "knee", ctx.side)[w][held]
     knee = knee[np.isfinite(knee)]
-    if len(knee) < HELD_MIN_FRAMES or not leg_drawn_per_torso(ctx, side, w) >= MIN_LEG_PER_TORSO:
+    if len(knee) < HELD_MIN_FRAMES:
+        return float("nan")
+    if not leg_drawn_per_torso(ctx, ctx.side, w) >= MIN_LEG_PER_TORSO:
         return float("nan")
     return float(knee.max())
 
@@ -153,7 +155,7 @@ def measure_lockout_vs_best(ctx, rep):
     set's straightest other rep (:func:`short_of_best`): where the plates hide the knee
     no absolute angle separates a soft lockout (see the deadlift.lockout source). A set
     of one rep is not judged (min_reps)."""
-    return short_of_best(ctx, rep, lambda r: held_top_knee(ctx, r, ctx.side),
+    return short_of_best(ctx, rep, lambda r: held_top_knee(ctx, r),
                          "the near knee was not read clearly at the held lockout (hidden, "
                          "or the leg drawn short)", ("hip", "knee", "ankle"),
                          pull_top_window(ctx, rep), "knee_deg")

@@ -243,13 +243,10 @@ def side_lockout(ctx, rep):
     is the model's error, not a bent arm. Judged only when the view can be trusted: the
     camera not looking down on the lifter (:data:`SIDE_MAX_KNEE_DROP_PCT`) and the arm
     drawn at its full length overhead (:data:`SIDE_MIN_ARM_TORSOS`)."""
-    side, forward = ctx.side, forward_sign(ctx)
-    shoulder, elbow, wrist = (ctx.series.xy(f"{side}_{p}")
-                              for p in ("shoulder", "elbow", "wrist"))
-    top = lockout_frames(rep, wrist[:, 1])
-    bend = forward_bend(shoulder, elbow, wrist) * forward
-    if forward == 0 or len(top) == 0 or not np.isfinite(bend[top]).any():
+    arm_bend = near_arm_bend(ctx, rep)
+    if arm_bend is None:
         return None
+    shoulder, wrist, top, bend = arm_bend
     drop, span = knee_line(ctx)
     if not (np.isfinite(drop) and span >= SIDE_MIN_KNEE_SPAN_M):
         return Unjudged("the knees were not placed apart in depth, so whether the camera "
@@ -270,8 +267,23 @@ def side_lockout(ctx, rep):
                         "plate hides the hands and the wrist was misplaced; film from hip "
                         "height or the front-oblique")
     angle = 180.0 - max(float(bend[straightest]), 0.0)
-    return Measurement(angle, visibility(ctx, side, ("shoulder", "elbow", "wrist"), top),
-                       {"side": side})
+    return Measurement(angle, visibility(ctx, ctx.side, ("shoulder", "elbow", "wrist"), top),
+                       {"side": ctx.side})
+
+
+def near_arm_bend(ctx, rep):
+    """The near arm from the side: shoulder and wrist points, the rep's lockout frames
+    (:func:`lockout_frames`) and the elbow's forward bend per frame (+ towards the toes,
+    :func:`forward_bend`); None when the lifter's facing or the bend at the top was not
+    seen."""
+    forward = forward_sign(ctx)
+    shoulder, elbow, wrist = (ctx.series.xy(f"{ctx.side}_{p}")
+                              for p in ("shoulder", "elbow", "wrist"))
+    top = lockout_frames(rep, wrist[:, 1])
+    bend = forward_bend(shoulder, elbow, wrist) * forward
+    if forward == 0 or len(top) == 0 or not np.isfinite(bend[top]).any():
+        return None
+    return shoulder, wrist, top, bend
 
 
 def lockout_hold(bend: np.ndarray, top: np.ndarray) -> np.ndarray:
@@ -288,13 +300,10 @@ def held_lockout_elbow(ctx, rep) -> float:
     when the lifter's facing was not seen, the arm was drawn short overhead
     (:data:`VS_BEST_MIN_ARM_TORSOS`) or the elbow read on too few frames
     (:data:`HOLD_MIN_FRAMES`)."""
-    shoulder, elbow, wrist = (ctx.series.xy(f"{ctx.side}_{p}")
-                              for p in ("shoulder", "elbow", "wrist"))
-    top = lockout_frames(rep, wrist[:, 1])
-    forward = forward_sign(ctx)
-    bend = forward_bend(shoulder, elbow, wrist) * forward
-    if forward == 0 or len(top) == 0 or not np.isfinite(bend[top]).any():
+    arm_bend = near_arm_bend(ctx, rep)
+    if arm_bend is None:
         return float("nan")
+    shoulder, wrist, top, bend = arm_bend
     held = bend[lockout_hold(bend, top)]
     arm = nan_median(np.linalg.norm(wrist[top] - shoulder[top], axis=1)) / ctx.seg.scale_px
     if np.isfinite(held).sum() < HOLD_MIN_FRAMES or not arm >= VS_BEST_MIN_ARM_TORSOS:
@@ -368,7 +377,8 @@ CHECKS: tuple[CheckDef, ...] = (
              "soft ones (10-25°) fail (30 at 171°, 22 at 169°; a 20° soft rep of seed 8024 "
              "reads 169.4°): the two overlap here, the set comparison "
              "(press.lockout_vs_best) catches what this misses. "
-             "From the side (near arm, forward bend only) only where the camera does not "
+             "From the side (near arm, forward bend only; these figures were taken at the 171° "
+             "line) only where the camera does not "
              "look down on the lifter and the arm is drawn full length overhead; elsewhere "
              "the near plate covers the hands and locked arms read 66-180° (12 of 29 such "
              "clean reps under 171°): can't judge. Synthetic side presses, cameras "

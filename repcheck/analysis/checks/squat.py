@@ -155,8 +155,8 @@ def measure_knee_angle(ctx, rep):
     shown, _ = thigh_shown(ctx.series, side, w)
     if angle > FULL_SQUAT_KNEE_DEG and not shown >= SIDE_MIN_THIGH_SHOWN:
         return Unjudged(thigh_lost(shown, "the knee too open"))
-    lost = descent_thigh_lost(ctx.series, side, rep)
-    if angle > FULL_SQUAT_KNEE_DEG and rep.partial and lost >= DESCENT_MAX_LOST:
+    if (angle > FULL_SQUAT_KNEE_DEG and rep.partial
+            and (lost := descent_thigh_lost(ctx.series, side, rep)) >= DESCENT_MAX_LOST):
         return Unjudged(f"the rep's hips dropped less than the set's others while the thigh "
                         f"was drawn under {SIDE_MIN_THIGH_SHOWN:.0%} of its length on {lost:.0%} "
                         "of the way down: the model misplaced the hip or knee, so the rep's "
