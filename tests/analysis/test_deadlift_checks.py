@@ -361,3 +361,23 @@ def test_knees_never_seen_give_no_traceback():
 def test_saved_landmark_files_stay_small():
     for path in [*DEADLIFTS.glob("*.npz"), *GRID.glob("*.npz")]:
         assert path.stat().st_size < 300_000, path.name
+
+
+def test_each_rep_is_compared_with_the_best_other_rep_read_once_per_set():
+    from repcheck.analysis.checks.base import CheckContext, short_of_best
+
+    result = analyse_series(LandmarkSeries.load(DEADLIFTS / "deadlift_side_s405.npz"),
+                            lift="deadlift", view="side")
+    ctx = CheckContext(result.series, result.view, result.seg, None)
+    calls = []
+
+    def reading(rep):
+        calls.append(rep.number)
+        return 170.0 + rep.number
+
+    found = [short_of_best(ctx, r, reading, "unread", ("knee",), slice(0, 1), "deg")
+             for r in result.seg.reps]
+    assert sorted(calls) == [1, 2, 3]
+    # rep 1 against rep 3, rep 2 against rep 3, rep 3 (the straightest) 0
+    assert [m.value for m in found] == [2.0, 1.0, 0.0]
+    assert [m.extra["best_rep"] for m in found] == [3, 3, 2]

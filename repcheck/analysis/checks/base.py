@@ -13,7 +13,7 @@ joint bends in.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -93,6 +93,9 @@ class CheckContext:
     motion: LandmarkSeries | None = None
     #: Judge by competition rules (see CheckDef.meet_only).
     meet: bool = False
+    #: Per-set readings a check compares every rep with (:func:`short_of_best`), read
+    #: once per set rather than once per rep.
+    set_readings: dict[str, list[float]] = field(default_factory=dict, compare=False)
 
     @property
     def motion_series(self) -> LandmarkSeries:
@@ -142,11 +145,14 @@ def short_of_best(ctx: CheckContext, rep: Rep, reading: Callable[[Rep], float],
     straightest. Within one set the camera and the lifter stay the same, so the pose
     model's misreading of a joint the plates half hide errs alike from rep to rep, and a
     soft lockout shows against the others where no absolute angle can. The reading is
-    kept in ``extra[name]`` with the rep compared against (``best_rep``)."""
+    kept in ``extra[name]`` with the rep compared against (``best_rep``); ``name`` also
+    keys the set's readings, taken once (``ctx.set_readings``)."""
     if ctx.seg.cuts_s:
         return Unjudged("the camera cuts during the set, and reps filmed from different "
                         "places cannot be compared")
-    values = [reading(r) for r in ctx.seg.reps]
+    values = ctx.set_readings.get(name)
+    if values is None:
+        values = ctx.set_readings[name] = [reading(r) for r in ctx.seg.reps]
     mine = values[ctx.seg.reps.index(rep)]
     if not np.isfinite(mine):
         return Unjudged(unread)
