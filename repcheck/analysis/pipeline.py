@@ -58,6 +58,10 @@ MIN_DETECTED_SHARE = 0.3  # below this, "nobody in view"
 #: Landmarks below the judging threshold (0.5) but above this still drive rep counting.
 MOTION_MIN_VISIBILITY = 0.1
 LOST_NOTE = "the lifter was not found in"
+#: A lift recognised in a clip where no complete rep was found is a guess, however well
+#: the pose fits it: real deadlift fragments of 0.9 and 1.3 s (the bar moving, no rep)
+#: were read as squats at 100 % and 88 %. Its confidence is capped below the unsure line.
+NO_REP_CONFIDENCE = 0.5
 NOBODY_NOTE = "nobody was found in"
 #: A bench's rep count is flagged as unsure when the two wrists' heights correlate below
 #: :data:`~repcheck.analysis.reps.HANDS_TOGETHER_MIN` (both hands hold one bar, so they
@@ -211,6 +215,8 @@ def _analyse(series, lift, view, height_cm, source_path, meet=False) -> Analysis
         return Analysis(series, lift_est, view_est, seg, [], warnings, source_path, height_cm,
                         meet)
     seg = segment_reps(motion, lift_est.lift, view_est.view)
+    if not seg.reps and not lift_est.forced:
+        lift_est = replace(lift_est, confidence=min(lift_est.confidence, NO_REP_CONFIDENCE))
     if lift_est.lift == "bench" and (note := hands_off_bar_warning(series, motion,
                                                                     view_est.view)):
         # The note says how often the lifter was lost; the plain count goes.
@@ -219,7 +225,9 @@ def _analyse(series, lift, view, height_cm, source_path, meet=False) -> Analysis
     findings = run_checks(CheckContext(clean, view_est, seg, height_cm, motion, meet),
                           lift_est.lift)
     if lift_est.unsure:
-        warnings.append(lift_est.note)
+        warnings.append(lift_est.note if seg.reps else
+                        f"no complete rep was found, so {lift_est.lift} is only a guess from "
+                        "part of the movement; give --lift to be sure")
         findings = [unsure_lift(f, lift_est) for f in findings]
     return Analysis(series, lift_est, view_est, seg, prioritised(findings), warnings,
                     source_path, height_cm, meet)

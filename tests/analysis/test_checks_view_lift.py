@@ -369,3 +369,17 @@ def test_verdicts_are_shown_as_words():
     assert verdict_text(Verdict.CANT_JUDGE.value) == "can't judge"
     assert verdict_text(Verdict.NOT_JUDGED.value) == "not judged"
     assert verdict_text("no_lift") == "no lift"
+
+
+def test_a_lift_named_without_a_complete_rep_is_a_guess():
+    """Half a squat (standing to the bottom, 0.8 s): the pose fits a squat at 98 %, but
+    with no complete rep the lift is only a guess; given, it stays given."""
+    series = load_fixture("squat_side_1rep.npz")
+    rep = analyse_series(series).seg.reps[0]
+    half = series.select((series.times >= rep.start_s) & (series.times <= rep.turnaround_s))
+    result = analyse_series(half)
+    assert result.lift.lift == "squat" and not result.seg.reps
+    assert result.lift.unsure and result.lift.confidence <= 0.5
+    assert any("no complete rep was found" in w for w in result.warnings), result.warnings
+    given = analyse_series(half, "squat")
+    assert given.lift.confidence == 1.0 and not given.lift.unsure
