@@ -51,10 +51,11 @@ CHECKS: tuple[CheckDef, ...] = (
              "measurement only: velocity-based training cuts a set at about 20 % loss, but "
              "pose-estimated bar speed is too rough to call it. Synthetic sets whose reps "
              "all take the same time (338 sets of 3 or more reps, every lift, view and "
-             "camera 0.6-1.8 m) read over 20 % loss on 65 (up to 55 %; 10 of the 181 whose "
-             "first two reps agree within 10 %): the turnaround and lockout are found a few "
-             "frames early or late on a 0.9-1 s rise. A time fitted to the middle 60 % of "
-             "each rise or its crossing times read no steadier",
+             "camera 0.6-1.8 m) read over 20 % loss on 81 (up to 59 %; 16 of the 146 whose "
+             "first two reps agree within 10 %), with each rise timed between the phase "
+             "marks (reps.phase_marks; 65 between the old 10 % marks): the hands or hips "
+             "are drawn a few frames early or late on a 0.9-1 s rise. A time fitted to "
+             "the middle 60 % of each rise or its crossing times read no steadier",
              per_rep=False, min_reps=3),
 )
 
