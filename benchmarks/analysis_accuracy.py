@@ -189,6 +189,14 @@ def score_faults(truth, result, tally) -> str:
             tally["clean_false"] += bool(false)
         if false:
             notes.append("extra:" + ",".join(sorted(false)))
+    if not any(rep.get("faults") for rep in truth["reps"]):
+        # A clip with no injected fault: a set-level warning (consistency) is false too.
+        whole = sorted(f.check for f in result.findings
+                       if f.rep is None and f.verdict.value in ("fail", "warn"))
+        tally["clean_sets"] = tally.get("clean_sets", 0) + 1
+        tally["clean_set_false"] = tally.get("clean_set_false", 0) + bool(whole)
+        if whole:
+            notes.append("extra set:" + ",".join(whole))
     return " ".join(notes)
 
 
@@ -264,7 +272,8 @@ def run_synth() -> None:
           f"(targets: all, <= 2 cm)")
     print(f"synthetic faults: {tally['faults_found']}/{tally['faults']} injected faults "
           f"reported; {tally['clean_false']}/{tally['clean_reps']} clean reps with a false "
-          f"fault (targets: all reported, none false)")
+          f"fault, {tally.get('clean_set_false', 0)}/{tally.get('clean_sets', 0)} clean clips "
+          f"with a false set-level warning (targets: all reported, none false)")
 
 
 def truth_view(truth) -> str:
@@ -311,7 +320,9 @@ def run_view_grid() -> None:
               f"{len(truth['reps']):>4} {len(result.seg.reps):>4}  {faults}"
               f"{'' if ok else '  <- lift/view'}")
     print(f"lift x view grid: lift and view right {right}/{len(VIEW_GRID)}; "
-          f"{tally['clean_false']}/{tally['clean_reps']} clean reps with a false fault")
+          f"{tally['clean_false']}/{tally['clean_reps']} clean reps with a false fault, "
+          f"{tally.get('clean_set_false', 0)}/{tally.get('clean_sets', 0)} clean clips with a "
+          f"false set-level warning")
 
 
 if __name__ == "__main__":
