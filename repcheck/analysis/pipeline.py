@@ -58,11 +58,11 @@ MIN_DETECTED_SHARE = 0.3  # below this, "nobody in view"
 #: Landmarks below the judging threshold (0.5) but above this still drive rep counting.
 MOTION_MIN_VISIBILITY = 0.1
 LOST_NOTE = "the lifter was not found in"
+NOBODY_NOTE = "nobody was found in"
 #: A lift recognised in a clip where no complete rep was found is a guess, however well
 #: the pose fits it: real deadlift fragments of 0.9 and 1.3 s (the bar moving, no rep)
 #: were read as squats at 100 % and 88 %. Its confidence is capped below the unsure line.
 NO_REP_CONFIDENCE = 0.5
-NOBODY_NOTE = "nobody was found in"
 #: A bench's rep count is flagged as unsure when the two wrists' heights correlate below
 #: :data:`~repcheck.analysis.reps.HANDS_TOGETHER_MIN` (both hands hold one bar, so they
 #: rise and fall together) and the lifter was not found in every frame (found in fewer
